@@ -1,0 +1,316 @@
+"""The editors' admin: one ModelAdmin per model, inlines beside it.
+
+Every admin keeps a history (django-simple-history) with revert; nested
+inlines let an editor enter an event with its participants, citations and
+seats in one form.
+"""
+
+import nested_admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from .models import (
+    Citation,
+    Collection,
+    CollectionEntry,
+    Country,
+    Event,
+    Leader,
+    Office,
+    Participation,
+    Place,
+    Seat,
+    SeatingArrangement,
+    Source,
+    Status,
+)
+
+
+class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+    """Base for every editor-facing model: history with revert, nested inlines."""
+
+
+class CitationInline(nested_admin.NestedStackedInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [("source", "stance"), "quote", "note"]
+
+
+class OfficeInline(nested_admin.NestedStackedInline):
+    model = Office
+    extra = 0
+    autocomplete_fields = ["country"]
+    fields = [
+        ("title", "country"),
+        ("start_date", "start_precision", "start_qualifier"),
+        ("end_date", "end_precision"),
+        "note",
+    ]
+    inlines = [CitationInline]
+
+
+@admin.register(Country)
+class CountryAdmin(HistoryAdmin):
+    list_display = ["name", "iso_code"]
+    search_fields = ["name", "iso_code"]
+
+
+@admin.register(Leader)
+class LeaderAdmin(HistoryAdmin):
+    list_display = ["name", "native_name", "country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "native_name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    inlines = [OfficeInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # "Kim Jong Un" finds Kim Jong-un: match on the folded names, not raw text.
+        if not search_term.strip():
+            return queryset, False
+        return queryset.matching(search_term), False
+
+
+@admin.register(Place)
+class PlaceAdmin(HistoryAdmin):
+    list_display = ["name", "city", "country", "latitude", "longitude"]
+    list_select_related = ["country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    list_display = ["title", "outlet", "kind", "published_on", "citation_count"]
+    list_filter = ["kind"]
+    search_fields = ["title", "outlet", "author"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, source):
+        return source.citation_count
+
+
+class ParticipationInline(nested_admin.NestedStackedInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["leader"]
+    fields = [("leader", "role")]
+    inlines = [CitationInline]
+
+
+class SeatFormSet(nested_admin.formsets.NestedInlineFormSet):
+    def clean(self):
+        super().clean()
+        hosts = [form for form in self.forms if form.cleaned_data.get("is_host") and not self._should_delete_form(form)]
+        if len(hosts) > 1:
+            raise ValidationError("An arrangement has one host: tick “host” on one seat only.")
+
+
+class SeatInline(nested_admin.NestedStackedInline):
+    model = Seat
+    formset = SeatFormSet
+    extra = 0
+    autocomplete_fields = ["leader"]
+    fields = [("leader", "row", "position", "is_host")]
+    inlines = [CitationInline]
+
+
+class ArrangementInline(nested_admin.NestedStackedInline):
+    model = SeatingArrangement
+    extra = 0
+    fields = [("name", "perspective"), "note"]
+    inlines = [SeatInline]
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("start_date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(start_date__year=int(value))
+        return queryset
+
+
+@admin.register(Event)
+class EventAdmin(HistoryAdmin):
+    list_display = ["title", "date", "kind", "place", "participant_names", "citation_count", "status"]
+    list_filter = ["kind", "status", ("place__country", admin.RelatedOnlyFieldListFilter), YearFilter]
+    list_select_related = ["place__country"]
+    date_hierarchy = "start_date"
+    search_fields = ["title"]
+    search_help_text = "Titles, summaries and participants' names, aliases and romanisations."
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["place"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "reported_as"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    ("start_date", "start_precision", "start_qualifier"),
+                    ("end_date", "end_precision"),
+                    "date_note",
+                ]
+            },
+        ),
+        ("Where and what", {"fields": ["place", "summary"]}),
+    ]
+    inlines = [CitationInline, ParticipationInline, ArrangementInline]
+
+    def get_queryset(self, request):
+        # A subquery, not a join: the changelist's count and date queries stay plain.
+        citations = Citation.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Coalesce(Subquery(citations.values("n")), 0))
+            .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("leader")))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+    @admin.display(description="date", ordering="start_date")
+    def date(self, event):
+        return event.date_display
+
+    @admin.display(description="participants")
+    def participant_names(self, event):
+        return ", ".join(p.leader.name for p in event.participations.all())
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, event):
+        return event.citation_count
+
+    @admin.action(description="Publish selected events", permissions=["change"])
+    def publish(self, request, queryset):
+        events = list(queryset)
+        uncited = [event.title for event in events if event.citation_count == 0]
+        ready = [event for event in events if event.citation_count and event.status != Status.PUBLISHED]
+        self._set_status(request, ready, Status.PUBLISHED)
+        if uncited:
+            self.message_user(
+                request,
+                f"Not published, as no source is cited for: {', '.join(uncited)}. Add a citation first.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected events (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, [event for event in queryset if event.status != Status.DRAFT], Status.DRAFT)
+
+    def _set_status(self, request, events, status):
+        for event in events:
+            event.status = status
+        # Through simple-history, so the change shows in each event's history.
+        bulk_update_with_history(
+            events, Event, ["status"], default_user=request.user, default_change_reason=f"Set to {status}"
+        )
+        if events:
+            self.message_user(request, f"{len(events)} event(s) set to {Status(status).label.lower()}.")
+
+
+@admin.register(SeatingArrangement)
+class SeatingArrangementAdmin(HistoryAdmin):
+    list_display = ["name", "event", "perspective"]
+    list_select_related = ["event"]
+    search_fields = ["name", "event__title"]
+    autocomplete_fields = ["event"]
+    inlines = [SeatInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(HistoryAdmin):
+    list_display = ["source", "quote_start", "stance", "claim"]
+    list_filter = ["stance", "source"]
+    list_select_related = [
+        "source",
+        "event",
+        "participation__event",
+        "participation__leader",
+        "seat__leader",
+        "seat__arrangement__event",
+        "office__leader",
+    ]
+    search_fields = ["quote", "source__title"]
+    autocomplete_fields = ["source", "event"]
+    raw_id_fields = ["participation", "seat", "office"]
+
+    @admin.display(description="quote")
+    def quote_start(self, citation):
+        return citation.quote[:80] + ("…" if len(citation.quote) > 80 else "")
+
+    @admin.display(description="backs")
+    def claim(self, citation):
+        return citation.event or citation.participation or citation.seat or citation.office
+
+
+@admin.register(Participation)
+class ParticipationAdmin(HistoryAdmin):
+    list_display = ["event", "leader", "role"]
+    list_select_related = ["event", "leader"]
+    search_fields = ["event__title", "leader__name"]
+    autocomplete_fields = ["event", "leader"]
+    inlines = [CitationInline]
+
+
+@admin.register(Seat)
+class SeatAdmin(HistoryAdmin):
+    list_display = ["arrangement", "leader", "row", "position", "is_host"]
+    list_select_related = ["arrangement__event", "leader"]
+    autocomplete_fields = ["arrangement", "leader"]
+    inlines = [CitationInline]
+
+
+@admin.register(Office)
+class OfficeAdmin(HistoryAdmin):
+    list_display = ["title", "leader", "start", "end"]
+    list_select_related = ["leader"]
+    search_fields = ["title", "leader__name"]
+    autocomplete_fields = ["leader", "country"]
+    inlines = [CitationInline]
+
+    @admin.display(ordering="start_date")
+    def start(self, office):
+        return office.start_display
+
+    @admin.display(ordering="end_date")
+    def end(self, office):
+        return office.end_display
+
+
+class CollectionEntryInline(nested_admin.NestedTabularInline):
+    model = CollectionEntry
+    extra = 0
+    autocomplete_fields = ["event"]
+    sortable_field_name = "order"
+
+
+@admin.register(Collection)
+class CollectionAdmin(HistoryAdmin):
+    list_display = ["title", "status", "featured"]
+    list_filter = ["status", "featured"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CollectionEntryInline]

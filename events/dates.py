@@ -1,0 +1,81 @@
+"""Partial dates: a date known to the day, the month or only the year.
+
+News gives dates at every precision ("1959", "late 2011", "3 September
+2025"). A partial date is stored as a real date (the first day of its
+period) plus its precision and an optional qualifier, so it sorts like a
+date but is never shown as more exact than it is.
+"""
+
+import datetime
+import re
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Qualifier(models.TextChoices):
+    NONE = "", "None (as stated)"
+    ABOUT = "about", "About"
+    EARLY = "early", "Early"
+    MID = "mid", "Mid"
+    LATE = "late", "Late"
+    AS_EARLY_AS = "as_early_as", "As early as"
+
+
+# "Late 3 September" means nothing: these only qualify a month or a year.
+PERIOD_QUALIFIERS = (Qualifier.EARLY, Qualifier.MID, Qualifier.LATE)
+
+_ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+def normalise(date, precision):
+    """The first day of the period, so equal partial dates compare equal."""
+    if date is None:
+        return None
+    if precision == Precision.YEAR:
+        return date.replace(month=1, day=1)
+    if precision == Precision.MONTH:
+        return date.replace(day=1)
+    return date
+
+
+def parse(text):
+    """Read "1959", "2011-12" or "2025-09-03" into (date, precision).
+
+    Raises ValueError with a message fit for an editor.
+    """
+    match = _ISO.match(str(text).strip())
+    if not match:
+        raise ValueError(f"“{text}” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.")
+    year = int(match["year"])
+    month = int(match["month"] or 1)
+    day = int(match["day"] or 1)
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"“{text}” is not a real date ({error}).") from None
+    if match["day"]:
+        return date, Precision.DAY
+    if match["month"]:
+        return date, Precision.MONTH
+    return date, Precision.YEAR
+
+
+def format_date(date, precision, qualifier=Qualifier.NONE):
+    """The date as precisely as it is known: "1959", "December 2011", "3 Sep 2025"."""
+    if date is None:
+        return ""
+    if precision == Precision.YEAR:
+        text = str(date.year)
+    elif precision == Precision.MONTH:
+        text = f"{date:%B} {date.year}"
+    else:
+        text = f"{date.day} {date:%b} {date.year}"
+    if qualifier:
+        text = f"{Qualifier(qualifier).label.lower()} {text}"
+    return text

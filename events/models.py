@@ -1,0 +1,570 @@
+"""What the news tells: leaders, events, places, sources and who stood where.
+
+Every rule that the database can hold is a named constraint with a message
+an editor understands; the rest (a quote must occur in its source) lives in
+``clean()``.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from . import dates
+from .dates import PERIOD_QUALIFIERS, Precision, Qualifier
+
+_NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_name(text):
+    """Fold case and punctuation: "Kim Jong-un" and "kim jong un" become one."""
+    return _NOT_A_WORD.sub(" ", str(text).casefold()).strip()
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def partial_date_constraints(prefix, *, end=True):
+    """Constraints shared by every model with a start (and end) partial date."""
+    constraints = [
+        models.CheckConstraint(
+            condition=~Q(start_precision=Precision.DAY, start_qualifier__in=PERIOD_QUALIFIERS),
+            name=f"{prefix}_period_qualifier_needs_period",
+            violation_error_message=(
+                "“Early”, “mid” and “late” describe a month or a year: "
+                "set the start precision to month or year, or clear the qualifier."
+            ),
+        ),
+    ]
+    if end:
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name=f"{prefix}_end_not_before_start",
+                violation_error_message="The end date is before the start date.",
+            )
+        )
+    return constraints
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1, such as KP or CN.")],
+        help_text="Two capital letters, as in ISO 3166-1 alpha-2 (KP, CN, RU).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+
+class LeaderQuerySet(models.QuerySet):
+    def matching(self, text):
+        """Leaders whose name, native name or any alias contains ``text``,
+        ignoring case, hyphens and punctuation."""
+        needle = normalise_name(text)
+        if not needle:
+            return self.none()
+        return self.filter(search_names__contains=needle)
+
+
+class Leader(models.Model):
+    name = models.CharField(max_length=200, help_text="The name as the dashboard shows it, e.g. Kim Jong-un.")
+    slug = models.SlugField(max_length=200, unique=True)
+    native_name = models.CharField(
+        "native-script name", max_length=200, blank=True, help_text="E.g. 김정은, 习近平, Владимир Путин."
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and romanisations, one per line (Kim Jong Un, Kim Jong-un).",
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="leaders")
+    search_names = models.TextField(editable=False, default="")
+
+    objects = LeaderQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_names"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        names = [self.name, self.native_name, *self.alias_list]
+        # Bars keep one name from running into the next in a substring match.
+        self.search_names = "|" + "|".join(normalise_name(name) for name in names if name) + "|"
+        super().save(*args, **kwargs)
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class Office(models.Model):
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="offices")
+    title = models.CharField(max_length=200, help_text="E.g. President of the United States.")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    start_date = models.DateField(null=True, blank=True, help_text="Leave empty if no source gives it.")
+    start_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    start_qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default="", blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while the office is held.")
+    end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["leader", "start_date"]
+        constraints = partial_date_constraints("office")
+
+    def __str__(self):
+        return f"{self.title} ({self.leader})"
+
+    def save(self, *args, **kwargs):
+        self.start_date = dates.normalise(self.start_date, self.start_precision)
+        self.end_date = dates.normalise(self.end_date, self.end_precision)
+        super().save(*args, **kwargs)
+
+    @property
+    def start_display(self):
+        return dates.format_date(self.start_date, self.start_precision, self.start_qualifier)
+
+    @property
+    def end_display(self):
+        return dates.format_date(self.end_date, self.end_precision)
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=200, help_text="E.g. Tiananmen Square.")
+    slug = models.SlugField(max_length=200, unique=True)
+    city = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="places")
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_range",
+                violation_error_message="Latitude runs from -90 to 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_range",
+                violation_error_message="Longitude runs from -180 to 180.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="place_coordinates_in_pairs",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.city and self.city != self.name:
+            return f"{self.name}, {self.city}"
+        return self.name
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "News report"
+        STATE_MEDIA = "state_media", "State media"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        ANALYSIS = "analysis", "Analysis"
+        BLOG = "blog", "Blog post"
+        REFERENCE = "reference", "Reference work"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.CharField(max_length=200, blank=True, help_text="Leave empty if unknown.")
+    author = models.CharField(max_length=200, blank=True, help_text="Leave empty if unknown.")
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Leave empty if unknown.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    full_text = models.TextField(blank=True, help_text="The article's text; quotes citing it must occur in it.")
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_place(self):
+        return self.select_related("place__country")
+
+    def with_details(self):
+        """Everything the event page shows, in a fixed number of queries."""
+        return self.with_place().prefetch_related(
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("leader__country").prefetch_related(
+                    models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                ),
+            ),
+            models.Prefetch(
+                "arrangements",
+                queryset=SeatingArrangement.objects.prefetch_related(
+                    models.Prefetch(
+                        "seats",
+                        queryset=Seat.objects.select_related("leader__country").prefetch_related(
+                            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                        ),
+                    )
+                ),
+            ),
+        )
+
+    def search(self, text):
+        """Events whose title or summary, or a participant's name or alias,
+        contains ``text``; case, hyphens and punctuation do not matter."""
+        needle = normalise_name(text)
+        if not needle:
+            return self
+        participant = Participation.objects.filter(event=OuterRef("pk"), leader__search_names__contains=needle)
+        return self.filter(Q(search_text__contains=needle) | Exists(participant))
+
+    def chronological(self):
+        return self.order_by("start_date", "title")
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        PARADE = "parade", "Parade"
+        STATE_VISIT = "state_visit", "State visit"
+        SUMMIT = "summit", "Summit"
+        MEETING = "meeting", "Meeting"
+        TALKS = "talks", "Talks"
+        RECEPTION = "reception", "Reception"
+        ANNOUNCEMENT = "announcement", "Announcement"
+        DEPLOYMENT = "deployment", "Deployment"
+        TRAVEL = "travel", "Travel"
+        ACCESSION = "accession", "Taking office"
+        OTHER = "other", "Other"
+
+    class ReportedAs(models.TextChoices):
+        HAPPENED = "happened", "Happened"
+        SCHEDULED = "scheduled", "Scheduled"
+        POSSIBLE = "possible", "Possible"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start_date = models.DateField(help_text="For a month or a year, any day in it will do.")
+    start_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY, help_text="How exactly the sources date it."
+    )
+    start_qualifier = models.CharField(
+        max_length=12, choices=Qualifier.choices, default="", blank=True, help_text="E.g. “late” for “late 2011”."
+    )
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    date_note = models.TextField(blank=True, help_text="How the date was read from the sources, where it is not plain.")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    summary = models.TextField(blank=True)
+    reported_as = models.CharField(
+        max_length=10,
+        choices=ReportedAs.choices,
+        default=ReportedAs.HAPPENED,
+        help_text="Whether the sources report it as done, scheduled or only possible.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    participants = models.ManyToManyField(Leader, through="Participation", related_name="events")
+    search_text = models.TextField(editable=False, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = partial_date_constraints("event")
+        indexes = [models.Index(fields=["status", "start_date"], name="event_status_start")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.start_date = dates.normalise(self.start_date, self.start_precision)
+        self.end_date = dates.normalise(self.end_date, self.end_precision)
+        self.search_text = normalise_name(f"{self.title} {self.summary}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def date_display(self):
+        start = dates.format_date(self.start_date, self.start_precision, self.start_qualifier)
+        if self.end_date:
+            return f"{start} – {dates.format_date(self.end_date, self.end_precision)}"
+        return start
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        GUEST = "guest", "Guest"
+        ATTENDEE = "attendee", "Attendee"
+        POSSIBLE_ATTENDEE = "possible_attendee", "Possible attendee"
+        DELEGATION_MEMBER = "delegation_member", "Delegation member"
+        PRINCIPAL = "principal", "Principal"
+        PARTICIPANT = "participant", "Participant"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    leader = models.ForeignKey(Leader, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "leader"],
+                name="participation_once_per_event",
+                violation_error_message="This leader is already a participant of this event.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.leader} ({self.get_role_display().lower()})"
+
+
+class SeatingArrangement(models.Model):
+    class Perspective(models.TextChoices):
+        HOST = "host", "As the host faces the audience"
+        AUDIENCE = "audience", "As the audience sees it"
+        UNSTATED = "unstated", "Not stated by the source"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="arrangements")
+    name = models.CharField(max_length=200, help_text="E.g. Tiananmen rostrum.")
+    perspective = models.CharField(
+        max_length=10,
+        choices=Perspective.choices,
+        default=Perspective.UNSTATED,
+        help_text="Whose left and right the source meant.",
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"],
+                name="arrangement_name_once_per_event",
+                violation_error_message="This event already has an arrangement of this name.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.event})"
+
+
+class Seat(models.Model):
+    arrangement = models.ForeignKey(SeatingArrangement, on_delete=models.CASCADE, related_name="seats")
+    leader = models.ForeignKey(
+        Leader,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        help_text="Leave empty for a seat whose occupant is unknown.",
+    )
+    row = models.PositiveSmallIntegerField(default=0, help_text="0 is the front row.")
+    position = models.SmallIntegerField(
+        default=0, help_text="The host is at 0; negative is to the host's left as reported, positive to the right."
+    )
+    is_host = models.BooleanField("host", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "row", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "leader"],
+                name="seat_leader_once_per_arrangement",
+                violation_error_message="This leader already has a seat in this arrangement.",
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement", "row", "position"],
+                name="seat_one_leader_per_seat",
+                violation_error_message="Two leaders cannot share one seat (same row and position).",
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement"],
+                condition=Q(is_host=True),
+                name="seat_one_host_per_arrangement",
+                violation_error_message="An arrangement has one host.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_host=False) | Q(position=0),
+                name="seat_host_at_centre",
+                violation_error_message="The host sits at position 0; other seats are counted from there.",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.leader or "Unknown"
+        return f"{who}: row {self.row}, position {self.position:+d}"
+
+
+CITATION_TARGETS = ("event", "participation", "seat", "office")
+
+
+class Citation(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        DISPUTES = "disputes", "Disputes"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(help_text="Word for word from the source.")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
+    note = models.TextField(blank=True, help_text="Why the source supports or disputes the claim.")
+    # A citation backs exactly one claim: an event, a participation, a seat or an office.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    *(Q(**{f"{t}__isnull": t != chosen for t in CITATION_TARGETS}) for chosen in CITATION_TARGETS),
+                    _connector=Q.OR,
+                ),
+                name="citation_backs_one_claim",
+                violation_error_message="A citation backs exactly one event, participation, seat or office.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(quote=""),
+                name="citation_has_quote",
+                violation_error_message="Quote the source's words.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: “{self.quote[:60]}”"
+
+    def clean(self):
+        if self.source_id and self.quote:
+            text = self.source.full_text
+            if text and self.quote not in text:
+                raise ValidationError(
+                    {
+                        "quote": (
+                            f"This quote does not occur word for word in “{self.source}”. "
+                            "Copy it exactly from the source's text."
+                        )
+                    }
+                )
+
+
+class CollectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Collection(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    introduction = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    featured = models.BooleanField(default=False, help_text="The featured collection opens the home page.")
+    events = models.ManyToManyField(Event, through="CollectionEntry", related_name="collections")
+
+    objects = CollectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["featured"],
+                condition=Q(featured=True),
+                name="collection_one_featured",
+                violation_error_message="Another collection is already featured: unfeature it first.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CollectionEntry(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="collection_entries")
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["collection", "order", "pk"]
+        verbose_name_plural = "collection entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "event"],
+                name="collection_event_once",
+                violation_error_message="This event is already in the collection.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.collection}: {self.event}"

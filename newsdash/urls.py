@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "newsdash editors"
+admin.site.site_title = "newsdash editors"
+admin.site.index_title = "Leaders, events, sources and seating"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
+    path("", include("events.urls")),
+]

@@ -1,0 +1,23 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff account in the Editors group, as `manage.py create_editor` makes it."""
+    user = django_user_model.objects.create_user("editor", password="a-long-editor-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def dataset(db):
+    """The parade story, loaded as `make run` loads it."""
+    call_command("load_dataset", verbosity=0)

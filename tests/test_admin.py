@@ -1,0 +1,292 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events.models import Citation, Event, Participation, Seat, SeatingArrangement, Status
+
+from .factories import (
+    CitationFactory,
+    CountryFactory,
+    EventFactory,
+    LeaderFactory,
+    ParticipationFactory,
+    PlaceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_EVENT = reverse("admin:events_event_add")
+
+
+def management(prefix, total, initial=0):
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial)}
+
+
+def event_form(source, kim, xi, putin, **overrides):
+    """The add-event form as an editor fills it: a parade with two participants,
+    a cited claim for the event and for each participant, and a rostrum of three seats."""
+    data = {
+        "title": "Beijing parade",
+        "slug": "beijing-parade",
+        "kind": "parade",
+        "status": "draft",
+        "reported_as": "scheduled",
+        "start_date": "2025-09-03",
+        "start_precision": "day",
+        "start_qualifier": "",
+        "end_precision": "day",
+        **management("citations", 1),
+        "citations-0-source": source.pk,
+        "citations-0-stance": "supports",
+        "citations-0-quote": "Kim Jong Un will attend the parade in Beijing.",
+        **management("participations", 2),
+        "participations-0-leader": kim.pk,
+        "participations-0-role": "guest",
+        **management("participations-0-citations", 1),
+        "participations-0-citations-0-source": source.pk,
+        "participations-0-citations-0-stance": "supports",
+        "participations-0-citations-0-quote": "Kim Jong Un will attend the parade in Beijing.",
+        "participations-1-leader": xi.pk,
+        "participations-1-role": "host",
+        **management("participations-1-citations", 0),
+        **management("arrangements", 1),
+        "arrangements-0-name": "Tiananmen rostrum",
+        "arrangements-0-perspective": "unstated",
+        **management("arrangements-0-seats", 3),
+    }
+    for i, (leader, position, host) in enumerate([(xi, 0, "on"), (kim, -1, ""), (putin, 1, "")]):
+        data |= {
+            f"arrangements-0-seats-{i}-leader": leader.pk,
+            f"arrangements-0-seats-{i}-row": "0",
+            f"arrangements-0-seats-{i}-position": str(position),
+            **management(f"arrangements-0-seats-{i}-citations", 1),
+            f"arrangements-0-seats-{i}-citations-0-source": source.pk,
+            f"arrangements-0-seats-{i}-citations-0-stance": "supports",
+            f"arrangements-0-seats-{i}-citations-0-quote": (
+                "Kremlin officials said Kim will be seated to the left of Xi Jinping."
+            ),
+        }
+        if host:
+            data[f"arrangements-0-seats-{i}-is_host"] = host
+    return data | overrides
+
+
+@pytest.fixture
+def people():
+    return {
+        "source": SourceFactory(),
+        "kim": LeaderFactory(name="Kim Jong-un"),
+        "xi": LeaderFactory(name="Xi Jinping"),
+        "putin": LeaderFactory(name="Vladimir Putin"),
+    }
+
+
+def form_errors(response):
+    """The error texts an editor reads at the top of the form and beside fields."""
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "errornote" in content or "errorlist" in content
+    return content
+
+
+@pytest.mark.parametrize("url", ["/admin/", ADD_EVENT, "/admin/events/event/", "/admin/events/leader/"])
+def test_anonymous_visitors_are_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_editors_manage_events_but_not_accounts(editor_client):
+    assert editor_client.get("/admin/events/event/").status_code == 200
+    assert editor_client.get(ADD_EVENT).status_code == 200
+    assert editor_client.get("/admin/auth/user/").status_code == 403
+    assert editor_client.get("/admin/auth/group/").status_code == 403
+
+
+def test_an_editor_adds_an_event_with_participants_citations_and_seats_in_one_form(editor_client, people):
+    response = editor_client.post(ADD_EVENT, event_form(**people))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    event = Event.objects.get(slug="beijing-parade")
+    assert event.status == Status.DRAFT
+    assert event.citations.get().quote == "Kim Jong Un will attend the parade in Beijing."
+    assert {p.leader.name: p.role for p in event.participations.all()} == {"Kim Jong-un": "guest", "Xi Jinping": "host"}
+    assert Citation.objects.filter(participation__event=event).count() == 1
+    seats = {seat.leader.name: seat for seat in Seat.objects.filter(arrangement__event=event)}
+    assert seats["Xi Jinping"].is_host
+    assert seats["Kim Jong-un"].position == -1
+    assert seats["Vladimir Putin"].position == 1
+    assert Citation.objects.filter(seat__arrangement__event=event).count() == 3
+    assert event.history.get().history_user.username == "editor"
+
+
+def test_two_leaders_on_one_seat_are_explained_and_nothing_is_saved(editor_client, people):
+    data = event_form(**people) | {"arrangements-0-seats-2-position": "-1"}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "Two leaders cannot share one seat" in content or "Please correct the duplicate data" in content
+    assert not Event.objects.exists()
+    assert not Seat.objects.exists()
+
+
+def test_a_second_host_is_explained_and_nothing_is_saved(editor_client, people):
+    data = event_form(**people) | {"arrangements-0-seats-1-is_host": "on", "arrangements-0-seats-1-row": "1"}
+    data["arrangements-0-seats-1-position"] = "0"
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "An arrangement has one host" in content
+    assert not Event.objects.exists()
+
+
+def test_a_host_off_centre_is_explained(editor_client, people):
+    data = event_form(**people) | {"arrangements-0-seats-0-position": "5"}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "The host sits at position 0" in content
+    assert not SeatingArrangement.objects.exists()
+
+
+def test_an_end_before_the_start_is_explained_and_nothing_is_saved(editor_client, people):
+    data = event_form(**people) | {"end_date": "2025-09-01"}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "The end date is before the start date." in content
+    assert not Event.objects.exists()
+    assert not Participation.objects.exists()
+
+
+def test_a_misquoted_source_is_explained_and_nothing_is_saved(editor_client, people):
+    data = event_form(**people) | {"participations-0-citations-0-quote": "Kim will not come."}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "does not occur word for word" in content
+    assert not Event.objects.exists()
+
+
+def test_history_records_a_change_and_reverts_it(editor_client):
+    event = EventFactory(title="Parade in Beijing")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    form = {
+        "title": "Parade in Pyongyang",
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "reported_as": event.reported_as,
+        "start_date": "2025-09-03",
+        "start_precision": "day",
+        "start_qualifier": "",
+        "end_precision": "day",
+        "place": event.place_id,
+        **management("citations", 0),
+        **management("participations", 0),
+        **management("arrangements", 0),
+    }
+    assert editor_client.post(url, form).status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Parade in Pyongyang"
+
+    history = editor_client.get(reverse("admin:events_event_history", args=[event.pk]))
+    assert "Parade in Pyongyang" in history.content.decode()
+    original = event.history.earliest()
+    revert_url = reverse("admin:events_event_simple_history", args=[event.pk, original.history_id])
+    assert editor_client.get(revert_url).status_code == 200
+    response = editor_client.post(revert_url, form | {"title": original.title})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Parade in Beijing"
+    assert event.history.count() == 3
+
+
+def test_a_deleted_event_can_be_restored_from_its_history(editor_client):
+    event = EventFactory(title="Deleted by mistake")
+    pk = event.pk
+    event.delete()
+    history = editor_client.get(reverse("admin:events_event_history", args=[pk]))
+    assert history.status_code == 200
+    assert "Deleted by mistake" in history.content.decode()
+    last = Event.history.filter(id=pk).order_by("history_date").first()
+    restored = last.instance
+    restored.save()
+    assert Event.objects.get(pk=pk).title == "Deleted by mistake"
+
+
+def test_search_finds_events_by_any_spelling_of_a_participant(editor_client):
+    kim = LeaderFactory(name="Kim Jong-un", aliases="Kim Jong Un")
+    ParticipationFactory(event=EventFactory(title="Beijing parade"), leader=kim)
+    EventFactory(title="Washington talks")
+    for query in ["Kim Jong Un", "kim jong-un"]:
+        content = editor_client.get("/admin/events/event/", {"q": query}).content.decode()
+        assert "Beijing parade" in content
+        assert "Washington talks" not in content
+
+
+def test_filters_by_year_country_kind_and_status(editor_client):
+    EventFactory(title="Old parade", start_date="1959-10-01")
+    EventFactory(title="New parade", place=PlaceFactory(country=CountryFactory(iso_code="KP")))
+    content = editor_client.get("/admin/events/event/", {"year": "1959"}).content.decode()
+    assert "Old parade" in content
+    assert "New parade" not in content
+    assert editor_client.get("/admin/events/event/", {"year": "not-a-year"}).status_code == 200
+    changelist = editor_client.get("/admin/events/event/").content.decode()
+    for heading in ["By kind", "By status", "By country", "By year"]:
+        assert heading in changelist
+
+
+def test_publish_action_publishes_cited_drafts_only(editor_client):
+    cited = CitationFactory(event=EventFactory(title="Cited", status=Status.DRAFT)).event
+    uncited = EventFactory(title="Uncited", status=Status.DRAFT)
+    response = editor_client.post(
+        "/admin/events/event/", {"action": "publish", "_selected_action": [cited.pk, uncited.pk]}, follow=True
+    )
+    assert "Not published, as no source is cited for: Uncited" in response.content.decode()
+    cited.refresh_from_db()
+    uncited.refresh_from_db()
+    assert cited.status == Status.PUBLISHED
+    assert uncited.status == Status.DRAFT
+    assert cited.history.latest().history_change_reason == "Set to published"
+
+
+def changelist_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/events/event/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_changelist_queries_do_not_grow_with_events(editor_client):
+    """A page of 5 events and a list of 1,000 (paged by 100) take the same queries."""
+
+    def add_events(n):
+        for _ in range(n):
+            event = EventFactory()
+            ParticipationFactory.create_batch(2, event=event)
+            CitationFactory(event=event)
+
+    add_events(5)
+    few = changelist_queries(editor_client)
+    Event.objects.bulk_create(
+        [Event(title=f"Bulk {i}", slug=f"bulk-{i}", kind="meeting", start_date="2020-01-01") for i in range(1000)]
+    )
+    many = changelist_queries(editor_client)
+    assert few == many == 12
+
+
+def test_create_editor_makes_a_staff_account_in_the_editors_group(db, django_user_model, monkeypatch):
+    monkeypatch.setenv("NEWSDASH_EDITOR_PASSWORD", "rostrum-seating-1959")
+    call_command("create_editor", "ana", "--email", "ana@example.org")
+    ana = django_user_model.objects.get(username="ana")
+    assert ana.is_staff
+    assert not ana.is_superuser
+    assert ana.check_password("rostrum-seating-1959")
+    assert ana.groups.filter(name="Editors").exists()
+
+
+def test_create_editor_refuses_a_weak_password(db, monkeypatch):
+    monkeypatch.setenv("NEWSDASH_EDITOR_PASSWORD", "123")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_editor", "ana")
+
+
+def test_the_editors_group_may_change_every_model_but_not_users():
+    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert {"add_event", "change_event", "delete_event", "change_seat", "add_citation", "change_leader"} <= codenames
+    assert not any(code.endswith("_user") or code.endswith("_group") for code in codenames)

@@ -1,0 +1,106 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Citation, Status
+
+from .factories import (
+    ArrangementFactory,
+    CitationFactory,
+    EventFactory,
+    LeaderFactory,
+    ParticipationFactory,
+    SeatFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_lists_published_events_only(client):
+    EventFactory(title="Published parade")
+    EventFactory(title="Secret draft", status=Status.DRAFT)
+    content = client.get("/").content.decode()
+    assert "Published parade" in content
+    assert "Secret draft" not in content
+
+
+def test_the_home_page_opens_with_the_parade_story(client, dataset):
+    content = client.get("/").content.decode()
+    assert "<h1>Kim Jong-un and China</h1>" in content
+    assert "late 2011" in content
+    assert "3 Sep 2025" in content
+
+
+def test_an_event_page_shows_who_was_there_and_which_source_says_so(client, dataset):
+    response = client.get("/events/beijing-military-parade-2025/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "3 Sep 2025" in content
+    assert "Tiananmen Square" in content
+    assert "Kim Jong-un" in content
+    assert "김정은" in content
+    assert "Kremlin officials have indicated that Kim will be seated to the left of Xi Jinping" in content
+    assert "Seating: Tiananmen rostrum" in content
+
+
+def test_a_disputing_source_is_shown_as_such(client):
+    event = EventFactory()
+    CitationFactory(event=event, stance=Citation.Stance.DISPUTES)
+    assert "Disputed by" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_drafts_are_hidden_from_the_public_but_editors_preview_them(client, editor):
+    draft = EventFactory(title="Not yet", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(editor)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: only editors can see this page." in response.content.decode()
+
+
+def test_an_unknown_event_is_a_404_not_an_error(client):
+    assert client.get("/events/no-such-event/").status_code == 404
+    assert client.get("/events/%3Cscript%3E/").status_code == 404
+
+
+def test_text_editors_type_is_escaped(client):
+    event = EventFactory(title="<script>alert(1)</script>", summary="<img src=x onerror=alert(1)>")
+    leader = LeaderFactory(name="<b>Kim</b>")
+    ParticipationFactory(event=event, leader=leader)
+    content = client.get(event.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert "<img src=x" not in content
+    assert "<b>Kim</b>" not in content
+
+
+def test_a_post_to_a_page_is_refused(client):
+    assert client.post("/").status_code == 405
+
+
+def event_page_queries(client, event):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_event_page_queries_do_not_grow_with_participants_and_seats(client):
+    """An event with 3 participants and seats costs the same queries as one with 30."""
+    source = SourceFactory()
+
+    def event_with(n):
+        event = EventFactory()
+        CitationFactory(event=event, source=source)
+        arrangement = ArrangementFactory(event=event)
+        for i in range(n):
+            participation = ParticipationFactory(event=event)
+            CitationFactory(event=None, participation=participation, source=source)
+            seat = SeatFactory(arrangement=arrangement, leader=participation.leader, position=i + 1)
+            CitationFactory(event=None, seat=seat, source=source)
+        return event
+
+    few = event_page_queries(client, event_with(3))
+    many = event_page_queries(client, event_with(30))
+    assert few == many == 7
