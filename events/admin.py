@@ -8,8 +8,10 @@ seats in one form.
 import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import Textarea
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
@@ -37,6 +39,7 @@ class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 class CitationInline(nested_admin.NestedStackedInline):
     model = Citation
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
     autocomplete_fields = ["source"]
     fields = [("source", "stance"), "quote", "note"]
 
@@ -151,7 +154,7 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
-    list_display = ["title", "date", "kind", "place", "participant_names", "citation_count", "status"]
+    list_display = ["title", "date", "kind", "participant_names", "citation_count", "status"]
     list_filter = ["kind", "status", ("place__country", admin.RelatedOnlyFieldListFilter), YearFilter]
     list_select_related = ["place__country"]
     date_hierarchy = "start_date"

@@ -4,6 +4,8 @@ from django.urls import include, path
 admin.site.site_header = "newsdash editors"
 admin.site.site_title = "newsdash editors"
 admin.site.index_title = "Leaders, events, sources and seating"
+# The list of events needs the width more than the app list does.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

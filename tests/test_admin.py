@@ -198,14 +198,29 @@ def test_history_records_a_change_and_reverts_it(editor_client):
 
 def test_a_deleted_event_can_be_restored_from_its_history(editor_client):
     event = EventFactory(title="Deleted by mistake")
-    pk = event.pk
-    event.delete()
+    pk, place = event.pk, event.place_id
+    delete_url = reverse("admin:events_event_delete", args=[pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Event.objects.filter(pk=pk).exists()
+
     history = editor_client.get(reverse("admin:events_event_history", args=[pk]))
     assert history.status_code == 200
     assert "Deleted by mistake" in history.content.decode()
-    last = Event.history.filter(id=pk).order_by("history_date").first()
-    restored = last.instance
-    restored.save()
+    before_deletion = Event.history.filter(id=pk, history_type="+").get()
+    revert_url = reverse("admin:events_event_simple_history", args=[pk, before_deletion.history_id])
+    form = {
+        "title": "Deleted by mistake",
+        "slug": before_deletion.slug,
+        "kind": "parade",
+        "status": "published",
+        "reported_as": "happened",
+        "start_date": "2025-09-03",
+        "start_precision": "day",
+        "start_qualifier": "",
+        "end_precision": "day",
+        "place": place,
+    }
+    assert editor_client.post(revert_url, form).status_code == 302
     assert Event.objects.get(pk=pk).title == "Deleted by mistake"
 
 
