@@ -6,12 +6,12 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test lint format install install-dev editor clean
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_dataset
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
@@ -42,5 +42,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# plotly.js and axe-core come from npm, pinned by package-lock.json; never copied into the repo.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -6,6 +6,7 @@ period) plus its precision and an optional qualifier, so it sorts like a
 date but is never shown as more exact than it is.
 """
 
+import calendar
 import datetime
 import re
 
@@ -41,6 +42,17 @@ def normalise(date, precision):
         return date.replace(month=1, day=1)
     if precision == Precision.MONTH:
         return date.replace(day=1)
+    return date
+
+
+def period_end(date, precision):
+    """The last day of the period a partial date stands for."""
+    if date is None:
+        return None
+    if precision == Precision.YEAR:
+        return date.replace(month=12, day=31)
+    if precision == Precision.MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
     return date
 
 

@@ -268,7 +268,39 @@ class EventQuerySet(models.QuerySet):
         return self.filter(Q(search_text__contains=needle) | Exists(participant))
 
     def chronological(self):
-        return self.order_by("start_date", "title")
+        return self.order_by("start_date", "title", "pk")
+
+    def with_participants(self):
+        return self.with_place().prefetch_related(
+            models.Prefetch(
+                "participations", queryset=Participation.objects.select_related("leader__country").order_by("pk")
+            )
+        )
+
+    def for_leaders(self, slugs):
+        return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), leader__slug__in=slugs)))
+
+    def in_countries(self, codes):
+        """Events held in these countries or with a participant from them."""
+        participant = Participation.objects.filter(event=OuterRef("pk"), leader__country__iso_code__in=codes)
+        return self.filter(Q(place__country__iso_code__in=codes) | Exists(participant))
+
+    def of_kinds(self, kinds):
+        return self.filter(kind__in=kinds)
+
+    def at_precisions(self, precisions):
+        return self.filter(start_precision__in=precisions)
+
+    def overlapping(self, start=None, end=None):
+        """Events whose period meets [start, end]: "2018" meets June 2018."""
+        if start:
+            self = self.filter(period_end__gte=start)
+        if end:
+            self = self.filter(start_date__lte=end)
+        return self
+
+    def in_collection(self, collection):
+        return self.filter(collection_entries__collection=collection)
 
 
 class Event(models.Model):
@@ -314,16 +346,22 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     participants = models.ManyToManyField(Leader, through="Participation", related_name="events")
     search_text = models.TextField(editable=False, default="")
+    # The last day the event may cover (its end, or the end of its start's
+    # month or year), so date-range filters treat "2018" as the whole year.
+    period_end = models.DateField(editable=False, null=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+    history = HistoricalRecords(excluded_fields=["search_text", "period_end", "updated"])
 
     class Meta:
         ordering = ["start_date", "title"]
         constraints = partial_date_constraints("event")
-        indexes = [models.Index(fields=["status", "start_date"], name="event_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="event_status_start"),
+            models.Index(fields=["status", "period_end"], name="event_status_period_end"),
+        ]
 
     def __str__(self):
         return self.title
@@ -332,6 +370,11 @@ class Event(models.Model):
         self.start_date = dates.normalise(self.start_date, self.start_precision)
         self.end_date = dates.normalise(self.end_date, self.end_precision)
         self.search_text = normalise_name(f"{self.title} {self.summary}")
+        self.period_end = (
+            dates.period_end(self.end_date, self.end_precision)
+            if self.end_date
+            else dates.period_end(self.start_date, self.start_precision)
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -347,6 +390,30 @@ class Event(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def as_row(self):
+        """Plain data for charts and exports (needs ``with_participants()``)."""
+        leaders = [participation.leader for participation in self.participations.all()]
+        countries = [leader.country.name for leader in leaders]
+        if self.place:
+            countries.append(self.place.country.name)
+        happened = self.reported_as == self.ReportedAs.HAPPENED
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "url": self.get_absolute_url(),
+            "date": self.date_display,
+            "start": self.start_date,
+            "end": self.period_end,
+            "precision": self.start_precision,
+            "kind": self.get_kind_display(),
+            "place": f"{self.place}, {self.place.country}" if self.place else "",
+            "leaders": [leader.name for leader in leaders],
+            "countries": list(dict.fromkeys(countries)),
+            "happened": happened,
+            "reported_as": "" if happened else self.get_reported_as_display().lower(),
+            "summary": self.summary,
+        }
 
 
 class Participation(models.Model):

@@ -6,5 +6,13 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("timeline/export.csv", views.export_csv, name="export_csv"),
+    path("timeline/export.json", views.export_json, name="export_json"),
+    path("timeline/export.timelinejs.json", views.export_timelinejs, name="export_timelinejs"),
+    path("embed/timeline/", views.embed_timeline, name="embed_timeline"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("leaders/", views.leader_list, name="leader_list"),
+    path("leaders/<slug:slug>/", views.leader_detail, name="leader_detail"),
+    path("collections/<slug:slug>/", views.collection_detail, name="collection_detail"),
 ]

@@ -1,19 +1,116 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+"""HTTP: one view per page; a page serves its named partial to htmx.
 
-from .models import Collection, Event, Leader
+Visibility is decided here and in the querysets: the public only ever gets
+published events, whichever template or partial renders them.
+"""
+
+import csv
+import json
+from html import escape
+
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from . import charts
+from .forms import TimelineForm
+from .models import Collection, Country, Event, Leader, Status
+
+
+def timeline_form(request, **initial):
+    published = Event.objects.published()
+    leaders = Leader.objects.filter(participations__event__in=published).distinct().order_by("name")
+    countries = (
+        Country.objects.filter(Q(leaders__participations__event__in=published) | Q(places__events__in=published))
+        .distinct()
+        .order_by("name")
+    )
+    data = request.GET.copy()
+    for key, value in initial.items():
+        data.setdefault(key, value)
+    return TimelineForm(
+        data,
+        leaders=list(leaders.values_list("slug", "name")),
+        countries=list(countries.values_list("iso_code", "name")),
+        collections=list(Collection.objects.published()),
+    )
+
+
+def timeline_context(request, form):
+    query = form.query()
+    events = query.apply(Event.objects.published().with_participants()).chronological()
+    if query.collection:
+        events = events.order_by("collection_entries__order", "start_date", "pk")
+    rows = [event.as_row() for event in events]
+    for row in rows:
+        row["panel_url"] = request.path + query.querystring(event=row["slug"])
+    summary = query.describe(rows)
+    figure = charts.timeline_figure(rows, query.lanes, query.view)
+    filename = "newsdash-" + (slugify(summary)[:80] or "timeline")
+    panel = None
+    if query.event:
+        panel = Event.objects.published().with_details().filter(slug=query.event).first()
+        if panel is None:
+            form.notices.append(f"No published event “{query.event}”.")
+    return {
+        "form": form,
+        "query": query,
+        "rows": rows,
+        "summary": summary,
+        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(filename)},
+        "panel": panel,
+        "close_url": request.path + (query.querystring(event="") or "?"),
+        "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
+        "embed_url": request.build_absolute_uri(reverse("events:embed_timeline") + query.querystring()),
+    }
+
+
+def render_page(request, template, context, partials):
+    """The whole page, or the partial htmx asked for by its target's id."""
+    htmx = request.htmx
+    if htmx and not htmx.boosted and not htmx.history_restore_request and htmx.target in partials:
+        response = render(request, f"{template}#{partials[htmx.target]}", context)
+        # The swapped fragment's URL becomes the address bar's: the link to share.
+        return push_url(response, request.get_full_path())
+    return render(request, template, context)
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def home(request):
-    events = Event.objects.published().with_place().chronological()
     featured = Collection.objects.published().filter(featured=True).first()
-    context = {
-        "events": events,
+    form = timeline_form(request, **({"collection": featured.slug} if featured else {}))
+    context = timeline_context(request, form) | {
         "featured": featured,
-        "leader_count": Leader.objects.filter(participations__event__in=events.values("pk")).distinct().count(),
+        "latest": Event.objects.published().with_place().order_by("-start_date", "-pk")[:5],
+        "counts": Event.objects.published().aggregate(
+            events=Count("pk", distinct=True), leaders=Count("participations__leader", distinct=True)
+        ),
+        "collections": Collection.objects.published(),
+        "leaders": Leader.objects.filter(participations__event__status=Status.PUBLISHED)
+        .annotate(event_count=Count("participations", distinct=True))
+        .order_by("-event_count", "name")[:8],
     }
-    return render(request, "events/home.html", context)
+    return render_page(request, "events/home.html", context, {"results": "results", "event-panel": "panel"})
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def timeline(request):
+    context = timeline_context(request, timeline_form(request))
+    return render_page(request, "events/timeline.html", context, {"results": "results", "event-panel": "panel"})
+
+
+@require_GET
+@xframe_options_exempt
+def embed_timeline(request):
+    return render(request, "events/embed.html", timeline_context(request, timeline_form(request)))
 
 
 @require_GET
@@ -24,3 +121,142 @@ def event_detail(request, slug):
         events = events.published()
     event = get_object_or_404(events, slug=slug)
     return render(request, "events/event_detail.html", {"event": event})
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def leader_detail(request, slug):
+    leader = get_object_or_404(
+        Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
+    )
+    events = Event.objects.published().with_participants().for_leaders([slug]).chronological()
+    rows = [event.as_row() for event in events]
+    co_participants = (
+        Leader.objects.filter(participations__event__in=events.values("pk"))
+        .exclude(pk=leader.pk)
+        .annotate(shared=Count("participations", distinct=True))
+        .order_by("-shared", "name")
+    )
+    figure = charts.timeline_figure(rows, charts.Lanes.KIND)
+    count = len(rows)
+    context = {
+        "leader": leader,
+        "summary": f"{count} event{'' if count == 1 else 's'}, lanes by kind of event",
+        "rows": rows,
+        "co_participants": co_participants,
+        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(f"newsdash-{leader.slug}")},
+        "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
+    }
+    return render(request, "events/leader_detail.html", context)
+
+
+@require_GET
+def collection_detail(request, slug):
+    collection = get_object_or_404(Collection.objects.published(), slug=slug)
+    form = timeline_form(request, collection=collection.slug)
+    context = timeline_context(request, form) | {"collection": collection}
+    return render_page(
+        request, "events/collection_detail.html", context, {"results": "results", "event-panel": "panel"}
+    )
+
+
+@require_GET
+def leader_list(request):
+    leaders = (
+        Leader.objects.filter(participations__event__status=Status.PUBLISHED)
+        .select_related("country")
+        .annotate(event_count=Count("participations", distinct=True))
+        .order_by("name")
+    )
+    return render(request, "events/leader_list.html", {"leaders": leaders})
+
+
+# Data endpoints: the same query string as /timeline/, refused with a 400 when it is bad.
+
+
+def export_rows(request):
+    form = timeline_form(request)
+    query = form.query()
+    if form.notices:
+        return None, HttpResponseBadRequest(
+            "This export's query has problems:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
+        )
+    events = query.apply(Event.objects.published().with_participants()).chronological()
+    return (query, [event.as_row() for event in events]), None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Spreadsheets run cells that start with = + - @ as formulas: make them text."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@require_GET
+def export_csv(request):
+    result, error = export_rows(request)
+    if error:
+        return error
+    _, rows = result
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="newsdash-events.csv"'
+    writer = csv.writer(response)
+    columns = ["slug", "title", "date", "start", "end", "precision", "kind", "place", "leaders", "reported_as", "url"]
+    writer.writerow(columns)
+    for row in rows:
+        values = row | {"leaders": "; ".join(row["leaders"]), "url": request.build_absolute_uri(row["url"])}
+        writer.writerow([csv_cell(values[column]) for column in columns])
+    return response
+
+
+@require_GET
+def export_json(request):
+    result, error = export_rows(request)
+    if error:
+        return error
+    query, rows = result
+    events = [
+        row
+        | {
+            "start": row["start"].isoformat(),
+            "end": row["end"].isoformat(),
+            "url": request.build_absolute_uri(row["url"]),
+        }
+        for row in rows
+    ]
+    return JsonResponse({"view": query.describe(rows), "query": query.params(), "events": events})
+
+
+def timelinejs_date(date, precision):
+    parts = {"year": date.year}
+    if precision in ("month", "day"):
+        parts["month"] = date.month
+    if precision == "day":
+        parts["day"] = date.day
+    return parts
+
+
+@require_GET
+def export_timelinejs(request):
+    """A TimelineJS file: the same story in Knight Lab's TimelineJS. Its text is HTML there, so escaped."""
+    result, error = export_rows(request)
+    if error:
+        return error
+    query, rows = result
+    events = []
+    for row in rows:
+        event = {
+            "unique_id": row["slug"],
+            "start_date": timelinejs_date(row["start"], row["precision"]),
+            "display_date": row["date"],
+            "group": row["kind"],
+            "text": {
+                "headline": escape(row["title"]),
+                "text": f"<p>{escape(row['summary'])}</p><p>{escape(', '.join(row['leaders']))}</p>",
+            },
+        }
+        events.append(event)
+    title = {"text": {"headline": "newsdash", "text": escape(query.describe(rows))}}
+    return JsonResponse({"title": title, "events": events})

@@ -1,0 +1,117 @@
+// Draws every [data-timeline] chart from the figure the server built, and
+// keeps the URL in step with what the reader sees (zoom, open event), so the
+// address bar is always the link to share.
+(function () {
+  "use strict";
+
+  function setParam(url, key, value) {
+    if (value) url.searchParams.set(key, value);
+    else url.searchParams.delete(key);
+  }
+
+  function syncShareTools(url) {
+    var share = document.getElementById("share-url");
+    if (share) share.value = url.href;
+    var embed = document.getElementById("embed-code");
+    if (embed) {
+      var src = new URL(embed.dataset.embedBase);
+      src.search = url.search;
+      src.searchParams.delete("event");
+      embed.value = embed.value.replace(/src="[^"]*"/, 'src="' + src.href.replace(/"/g, "&quot;") + '"');
+    }
+    var view = document.querySelector('#filters [data-state="view"]');
+    if (view) view.value = url.searchParams.get("view") || "";
+  }
+
+  function day(value) {
+    return String(value).slice(0, 10);
+  }
+
+  function openEvent(chart, slug) {
+    var panel = document.getElementById("event-panel");
+    if (!panel || !window.htmx) {
+      window.open(chart.dataset.eventUrl.replace("__slug__", encodeURIComponent(slug)), "_blank", "noopener");
+      return;
+    }
+    var url = new URL(window.location.href);
+    url.searchParams.set("event", slug);
+    window.htmx.ajax("GET", url.pathname + url.search, { target: "#event-panel", swap: "innerHTML" });
+  }
+
+  function draw(chart) {
+    if (chart.dataset.drawn || !window.Plotly) return;
+    chart.dataset.drawn = "true";
+    var spec = JSON.parse(document.getElementById(chart.dataset.figure).textContent);
+    var config = spec.config;
+    config.modeBarButtonsToAdd = [
+      {
+        name: "Download plot as SVG",
+        icon: window.Plotly.Icons.camera,
+        click: function (gd) {
+          window.Plotly.downloadImage(gd, { format: "svg", filename: config.toImageButtonOptions.filename });
+        },
+      },
+    ];
+    window.Plotly.newPlot(chart, spec.figure.data, spec.figure.layout, config).then(function () {
+      chart.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        if (point && point.customdata) openEvent(chart, point.customdata);
+      });
+      chart.on("plotly_relayout", function (change) {
+        var url = new URL(window.location.href);
+        var range = change["xaxis.range"] || [change["xaxis.range[0]"], change["xaxis.range[1]"]];
+        if (change["xaxis.autorange"]) setParam(url, "view", "");
+        else if (range[0] && range[1]) setParam(url, "view", day(range[0]) + ".." + day(range[1]));
+        else return;
+        window.history.replaceState(window.history.state, "", url);
+        syncShareTools(url);
+      });
+    });
+  }
+
+  function drawAll(root) {
+    if (root.matches && root.matches("[data-timeline]")) draw(root);
+    root.querySelectorAll("[data-timeline]").forEach(draw);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var input = document.getElementById(button.dataset.copy);
+    var status = button.parentElement.querySelector(".copy-status");
+    input.select();
+    var done = function () { if (status) status.textContent = "Link copied."; };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(input.value).then(done, function () {
+        if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target.id === "results") {
+      var announcer = document.getElementById("announcer");
+      var summary = document.getElementById("view-summary");
+      if (announcer && summary) announcer.textContent = summary.textContent;
+      syncShareTools(new URL(window.location.href));
+    }
+    if (target.id === "event-panel") {
+      var body = target.querySelector("[data-event]");
+      var input = document.querySelector('#filters [data-state="event"]');
+      if (input && body) input.value = body.dataset.event;
+      var title = document.getElementById("panel-title");
+      if (title) title.focus();
+    }
+  });
+
+  function start() {
+    if (window.htmx) window.htmx.onLoad(drawAll);
+    else drawAll(document);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,108 @@
+"""Figures from plain rows: no database needed."""
+
+import datetime
+
+from events import charts
+from events.charts import Lanes
+
+
+def row(slug, start, end=None, precision="day", leaders=("Kim Jong-un",), **extra):
+    start = datetime.date.fromisoformat(start)
+    return {
+        "slug": slug,
+        "title": extra.get("title", slug.title()),
+        "date": extra.get("date", str(start)),
+        "start": start,
+        "end": datetime.date.fromisoformat(end) if end else start,
+        "precision": precision,
+        "kind": extra.get("kind", "Parade"),
+        "place": extra.get("place", "Beijing, China"),
+        "leaders": list(leaders),
+        "countries": extra.get("countries", ["North Korea"]),
+        "happened": extra.get("happened", True),
+        "reported_as": extra.get("reported_as", ""),
+    }
+
+
+def markers(figure):
+    return {trace.name: trace for trace in figure.data if trace.mode == "markers"}
+
+
+def test_an_exact_day_is_a_marker_on_that_day():
+    figure = charts.timeline_figure([row("parade", "2025-09-03")])
+    trace = markers(figure)["Exact day"]
+    assert list(trace.x) == [datetime.date(2025, 9, 3)]
+    assert list(trace.y) == ["Kim Jong-un"]
+    assert list(trace.customdata) == ["parade"]
+
+
+def test_a_year_is_drawn_as_a_band_over_the_year_never_as_a_day():
+    figure = charts.timeline_figure([row("parade-1959", "1959-01-01", "1959-12-31", precision="year")])
+    trace = markers(figure)["Year known"]
+    assert trace.marker.symbol[0] == "diamond"
+    assert trace.x[0] == datetime.date(1959, 7, 2), "the marker sits mid-year, not on 1 January"
+    band = next(t for t in figure.data if t.mode == "lines")
+    assert list(band.x) == [datetime.date(1959, 1, 1), datetime.date(1959, 12, 31), None]
+    assert band.hoverinfo == "skip"
+
+
+def test_each_precision_has_its_own_legend_entry_and_symbol():
+    figure = charts.timeline_figure(
+        [
+            row("a", "2025-09-03"),
+            row("b", "2011-12-01", "2011-12-31", precision="month"),
+            row("c", "2018-01-01", "2018-12-31", precision="year"),
+        ]
+    )
+    traces = markers(figure)
+    assert set(traces) == {"Exact day", "Month known", "Year known"}
+    assert len({trace.marker.symbol[0] for trace in traces.values()}) == 3
+
+
+def test_lanes_follow_the_choice_and_an_event_appears_once_per_leader():
+    rows = [row("summit", "2019-06-01", leaders=["Kim Jong-un", "Donald Trump"], countries=["North Korea", "US"])]
+    by_leader = markers(charts.timeline_figure(rows, Lanes.LEADER))["Exact day"]
+    assert list(by_leader.y) == ["Kim Jong-un", "Donald Trump"]
+    assert list(by_leader.customdata) == ["summit", "summit"]
+    by_kind = markers(charts.timeline_figure(rows, Lanes.KIND))["Exact day"]
+    assert list(by_kind.y) == ["Parade"]
+    by_country = charts.timeline_figure(rows, Lanes.COUNTRY)
+    assert list(by_country.layout.yaxis.categoryarray) == ["US", "North Korea"]
+
+
+def test_an_event_without_leaders_still_has_a_lane():
+    trace = markers(charts.timeline_figure([row("decision", "2024-08-28", leaders=[])]))["Exact day"]
+    assert list(trace.y) == ["No leader named"]
+
+
+def test_hover_text_is_escaped():
+    hostile = row("x", "2025-09-03", title="<img src=x onerror=alert(1)>", place="<script>", leaders=["<b>Kim</b>"])
+    text = markers(charts.timeline_figure([hostile]))["Exact day"].hovertext[0]
+    assert "<img" not in text
+    assert "<script>" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "&lt;b&gt;Kim&lt;/b&gt;" in text
+
+
+def test_scheduled_and_possible_events_are_hollow():
+    trace = markers(charts.timeline_figure([row("plan", "2025-09-03", happened=False, reported_as="possible")]))
+    assert trace["Exact day"].marker.symbol[0] == "circle-open"
+    assert "(possible)" in trace["Exact day"].hovertext[0]
+
+
+def test_the_view_range_from_the_link_is_the_axis_range():
+    view = [datetime.date(2018, 1, 1), datetime.date(2019, 12, 31)]
+    figure = charts.timeline_figure([row("a", "2018-03-01")], view=view)
+    assert list(figure.layout.xaxis.range) == view
+
+
+def test_no_rows_says_so_on_the_chart():
+    figure = charts.timeline_figure([])
+    assert figure.layout.annotations[0].text == "No events match this view."
+    assert not figure.data
+
+
+def test_the_download_is_named_after_the_view():
+    config = charts.chart_config("newsdash-9-events-filtered-to-kim-jong-un")
+    assert config["toImageButtonOptions"]["filename"] == "newsdash-9-events-filtered-to-kim-jong-un"
+    assert config["displaylogo"] is False

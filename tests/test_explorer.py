@@ -1,0 +1,326 @@
+"""The explorer's pages and endpoints, as a reader and a shared link see them."""
+
+import csv
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Event, Status
+
+from .factories import CitationFactory, CollectionFactory, EventFactory, LeaderFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX_RESULTS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
+HTMX_PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "event-panel"}
+
+
+def chart_of(response):
+    """The figure the page hands to plotly.js."""
+    match = re.search(
+        r'<script id="timeline-figure" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
+    assert match, "no chart on the page"
+    return json.loads(match.group(1))
+
+
+def chart_slugs(response):
+    return {slug for trace in chart_of(response)["figure"]["data"] for slug in trace.get("customdata") or []}
+
+
+def test_the_timeline_shows_the_parade_story(client, dataset):
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "13 events, 1959–2025, lanes by leader" in content
+    assert "beijing-military-parade-2025" in chart_slugs(response)
+    assert "Kim Il-sung attends a military parade in Beijing" in content
+
+
+@pytest.mark.parametrize("spelling", ["Kim Jong Un", "Kim Jong-un", "kim jong un"])
+def test_search_finds_every_spelling(client, dataset, spelling):
+    response = client.get("/timeline/", {"q": spelling})
+    slugs = chart_slugs(response)
+    assert "beijing-military-parade-2025" in slugs
+    assert "kim-jong-un-assumes-power-2011" in slugs
+    assert "lee-jae-myung-trump-talks-washington-2025" not in slugs
+
+
+def test_filters_narrow_the_view_and_the_summary_says_how(client, dataset):
+    response = client.get("/timeline/", {"leader": "kim-jong-un", "kind": "parade"})
+    assert chart_slugs(response) == {"beijing-military-parade-2025"}
+    assert "1 event, 2025, lanes by leader, filtered to Kim Jong-un, kinds: parade" in response.content.decode()
+
+    assert chart_slugs(client.get("/timeline/", {"country": "RU"})) == {
+        "beijing-military-parade-2025",
+        "kim-putin-xi-three-way-summit",
+    }
+    years = client.get("/timeline/", {"from": "2018", "to": "2019"})
+    assert chart_slugs(years) == {
+        "kim-jong-un-visits-china-2018",
+        "kim-jong-un-trump-summits",
+        "kim-jong-un-beijing-visit-2019",
+    }
+    assert chart_slugs(client.get("/timeline/", {"precision": "day"})) == {
+        "north-korea-troop-deployment-decision-2024",
+        "beijing-military-parade-2025",
+        "kim-jong-un-train-journey-beijing-2025",
+    }
+
+
+def test_a_year_long_event_meets_a_range_inside_its_year(client):
+    EventFactory(slug="visits-2018", start_date=datetime.date(2018, 1, 1), start_precision="year")
+    assert chart_slugs(client.get("/timeline/", {"from": "2018-06", "to": "2018-07"})) == {"visits-2018"}
+
+
+def test_lanes_follow_the_link(client, dataset):
+    figure = chart_of(client.get("/timeline/", {"lanes": "country"}))["figure"]
+    assert "North Korea" in figure["layout"]["yaxis"]["categoryarray"]
+    figure = chart_of(client.get("/timeline/", {"lanes": "kind"}))["figure"]
+    assert "Parade" in figure["layout"]["yaxis"]["categoryarray"]
+
+
+def test_the_zoomed_range_in_the_link_is_restored(client, dataset):
+    figure = chart_of(client.get("/timeline/", {"view": "2017-01-01..2020-12-31"}))["figure"]
+    assert figure["layout"]["xaxis"]["range"] == ["2017-01-01", "2020-12-31"]
+
+
+def test_an_open_event_in_the_link_is_rendered_without_javascript(client, dataset):
+    content = client.get("/timeline/", {"event": "beijing-military-parade-2025"}).content.decode()
+    assert 'id="panel-title"' in content
+    assert "Kremlin officials have indicated that Kim will be seated to the left of Xi Jinping" in content
+
+
+def test_htmx_gets_only_the_results_and_the_address_bar_follows(client, dataset):
+    response = client.get("/timeline/", {"leader": "xi-jinping"}, **HTMX_RESULTS)
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "filtered to Xi Jinping" in content
+    assert response["HX-Push-Url"] == "/timeline/?leader=xi-jinping"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_opens_an_event_in_the_panel(client, dataset):
+    response = client.get("/timeline/", {"event": "beijing-military-parade-1959"}, **HTMX_PANEL)
+    content = response.content.decode()
+    assert '<table class="events">' not in content
+    assert "Kim Il-sung attends a military parade in Beijing" in content
+    assert response["HX-Push-Url"] == "/timeline/?event=beijing-military-parade-1959"
+
+
+def test_drafts_never_reach_the_public(client):
+    CitationFactory(event=EventFactory(slug="secret", title="Secret draft", status=Status.DRAFT))
+    leader = LeaderFactory(slug="kim")
+    ParticipationFactory(event=Event.objects.get(slug="secret"), leader=leader)
+    collection = CollectionFactory(slug="c")
+    collection.entries.create(event=Event.objects.get(slug="secret"))
+    for url in [
+        "/",
+        "/timeline/",
+        "/timeline/?event=secret",
+        "/embed/timeline/",
+        "/leaders/kim/",
+        "/collections/c/",
+        "/timeline/export.csv",
+        "/timeline/export.json",
+        "/timeline/export.timelinejs.json",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Secret draft" not in response.content.decode(), url
+        assert "/events/secret/" not in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"from": "2025-13-45"}, "is not a real date"),
+        ({"to": "next week"}, "is not a date"),
+        ({"from": "2025", "to": "2019"}, "“To” is before “From”"),
+        ({"leader": ["kim-jong-un", "no-such-leader"]}, "No leader “no-such-leader”: it is ignored."),
+        ({"country": "XX"}, "No country “XX”"),
+        ({"kind": "coronation"}, "No kind of event “coronation”"),
+        ({"lanes": "colour"}, "Lanes by"),
+        ({"view": "yesterday..today"}, "The zoomed range"),
+        ({"collection": "nope"}, "Collection"),
+        ({"event": "no-such-event"}, "No published event “no-such-event”."),
+    ],
+)
+def test_bad_link_values_are_reported_and_the_rest_still_works(client, dataset, params, message):
+    response = client.get("/timeline/", params)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Parts of this link could not be used" in content
+    assert message in content
+    assert chart_slugs(response), "the rest of the view still opens"
+
+
+def test_hostile_text_in_the_link_is_inert(client, dataset):
+    hostile = "\"><script>alert(1)</script>' OR 1=1; DROP TABLE events_event; --"
+    response = client.get("/timeline/", {"q": hostile, "leader": hostile})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in content
+    assert Event.objects.count() == 13
+
+
+def test_ten_thousand_repeated_parameters_are_refused_not_fatal(client, dataset):
+    response = client.get("/timeline/?" + "&".join(["leader=kim-jong-un"] * 10_000))
+    assert response.status_code == 400
+
+
+def test_many_repeated_values_are_capped_with_a_message(client, dataset):
+    response = client.get("/timeline/", {"leader": ["kim-jong-un"] * 60})
+    assert "Only the first 50 leader values are used." in response.content.decode()
+
+
+def test_csv_export_follows_the_filter_and_neutralises_formulas(client, dataset):
+    EventFactory(title='=HYPERLINK("http://evil")', slug="formula")
+    response = client.get("/timeline/export.csv", {"q": "HYPERLINK"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == ["formula"]
+    assert rows[0]["title"].startswith("'=HYPERLINK")
+
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/timeline/export.csv", {"leader": "kim-il-sung"}).content.decode()))
+    )
+    assert [(row["slug"], row["date"], row["precision"]) for row in rows] == [
+        ("beijing-military-parade-1959", "1959", "year")
+    ]
+
+
+def test_json_export_describes_the_view(client, dataset):
+    data = client.get("/timeline/export.json", {"leader": "kim-il-sung"}).json()
+    assert data["view"] == "1 event, 1959, lanes by leader, filtered to Kim Il-sung"
+    assert data["query"] == [["leader", "kim-il-sung"]]
+    assert data["events"][0]["start"] == "1959-01-01"
+    assert data["events"][0]["end"] == "1959-12-31"
+
+
+def test_timelinejs_export_keeps_precision_and_escapes_text(client):
+    EventFactory(title="<b>Parade</b>", start_date=datetime.date(1959, 1, 1), start_precision="year")
+    data = client.get("/timeline/export.timelinejs.json").json()
+    event = data["events"][0]
+    assert event["start_date"] == {"year": 1959}
+    assert event["text"]["headline"] == "&lt;b&gt;Parade&lt;/b&gt;"
+
+
+@pytest.mark.parametrize("url", ["/timeline/export.csv", "/timeline/export.json", "/timeline/export.timelinejs.json"])
+def test_exports_refuse_a_bad_query_with_a_400(client, url):
+    response = client.get(url, {"from": "2025-13-45"})
+    assert response.status_code == 400
+    assert "is not a real date" in response.content.decode()
+
+
+def test_the_embed_is_the_chart_alone_and_may_be_framed(client, dataset):
+    response = client.get("/embed/timeline/", {"leader": "kim-il-sung"})
+    assert "X-Frame-Options" not in response
+    assert chart_slugs(response) == {"beijing-military-parade-1959"}
+    assert "Open in newsdash" in response.content.decode()
+    assert 'class="filters"' not in response.content.decode()
+
+
+def test_the_timeline_offers_embed_code_and_data_links(client, dataset):
+    content = client.get("/timeline/", {"leader": "kim-il-sung"}).content.decode()
+    assert "&lt;iframe src=&quot;http://testserver/embed/timeline/?leader=kim-il-sung&quot;" in content or (
+        '&lt;iframe src="http://testserver/embed/timeline/?leader=kim-il-sung"' in content
+    )
+    assert 'href="/timeline/export.csv?leader=kim-il-sung"' in content
+
+
+def test_link_previews_describe_the_shared_view(client, dataset):
+    content = client.get("/timeline/", {"leader": "kim-il-sung"}).content.decode()
+    assert '<meta property="og:title" content="newsdash timeline">' in content
+    assert (
+        '<meta property="og:description" content="1 event, 1959, lanes by leader, filtered to Kim Il-sung">' in content
+    )
+    assert '<meta name="twitter:card" content="summary">' in content
+
+
+def test_the_leader_page_shows_offices_timeline_and_who_they_met(client, dataset):
+    content = client.get("/leaders/kim-jong-un/").content.decode()
+    assert "김정은" in content
+    assert "Kim Jong Un" in content
+    assert "Leader of North Korea" in content
+    assert "late 2011" in content
+    assert re.search(r"Vladimir Putin</a>: 2 events together", content)
+    assert re.search(r"Xi Jinping</a>: 2 events together", content)
+    assert re.search(r"Donald Trump</a>: 1 event together", content)
+
+
+def test_the_trump_dispute_shows_on_his_page(client, dataset):
+    content = client.get("/leaders/donald-trump/").content.decode()
+    assert "Disputed by" in content
+    assert "former U.S.President Donald Trump" in content
+
+
+def test_a_collection_page_has_its_introduction_and_timeline(client, dataset):
+    response = client.get("/collections/the-3-september-2025-parade/")
+    assert response.status_code == 200
+    assert "beijing-military-parade-2025" in chart_slugs(response)
+    assert "beijing-military-parade-1959" not in chart_slugs(response)
+
+
+@pytest.mark.parametrize("url", ["/leaders/nobody/", "/collections/nothing/", "/events/nothing/"])
+def test_unknown_slugs_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_events(n, leaders, collection):
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                title=f"Meeting {i}",
+                slug=f"meeting-{i}",
+                kind="meeting",
+                start_date=f"{1950 + i % 70}-01-01",
+                period_end=f"{1950 + i % 70}-01-01",
+                status=Status.PUBLISHED,
+            )
+            for i in range(n)
+        ]
+    )
+    from events.models import CollectionEntry, Participation
+
+    Participation.objects.bulk_create(
+        [Participation(event=event, leader=leaders[i % len(leaders)]) for i, event in enumerate(events)]
+    )
+    CollectionEntry.objects.bulk_create([CollectionEntry(collection=collection, event=event) for event in events])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/", 10),
+        ("/timeline/", 5),
+        ("/timeline/?leader=leader-a&country=KP&kind=meeting&from=1950&q=meeting&event=meeting-1", 9),
+        ("/embed/timeline/", 5),
+        ("/leaders/leader-a/", 5),
+        ("/collections/everything/", 6),
+        ("/timeline/export.csv", 5),
+        ("/timeline/export.json", 5),
+    ],
+)
+def test_queries_do_not_grow_with_events(client, url, expected):
+    """10 events or 1,000: every page and export takes the same number of queries."""
+    leaders = [LeaderFactory(slug="leader-a"), LeaderFactory(slug="leader-b")]
+    collection = CollectionFactory(slug="everything", featured=True)
+    add_events(10, leaders, collection)
+    few = queries_for(client, url)
+    Event.objects.all().delete()
+    add_events(1000, leaders, collection)
+    many = queries_for(client, url)
+    assert few == many == expected
