@@ -7,9 +7,10 @@ an editor understands; the rest (a quote must occur in its source) lives in
 
 import re
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -88,6 +89,15 @@ class Leader(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     native_name = models.CharField(
         "native-script name", max_length=200, blank=True, help_text="E.g. 김정은, 习近平, Владимир Путин."
+    )
+    native_language = models.CharField(
+        "language of the native name",
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Use a language tag such as ko, zh-Hans or ru.")
+        ],
+        help_text="A language tag (ko, zh-Hans, ru), so screen readers pronounce the native name.",
     )
     aliases = models.TextField(
         blank=True,
@@ -260,10 +270,24 @@ class EventQuerySet(models.QuerySet):
 
     def search(self, text):
         """Events whose title or summary, or a participant's name or alias,
-        contains ``text``; case, hyphens and punctuation do not matter."""
+        matches ``text``; case, hyphens and punctuation do not matter.
+
+        PostgreSQL uses its full-text search over the folded text (every word
+        must occur); SQLite, a substring match that finds the same records.
+        """
         needle = normalise_name(text)
         if not needle:
             return self
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(needle, config="simple", search_type="plain")
+            participant = (
+                Participation.objects.filter(event=OuterRef("pk"))
+                .annotate(names=SearchVector("leader__search_names", config="simple"))
+                .filter(names=query)
+            )
+            return self.annotate(document=SearchVector("search_text", config="simple")).filter(
+                Q(document=query) | Exists(participant)
+            )
         participant = Participation.objects.filter(event=OuterRef("pk"), leader__search_names__contains=needle)
         return self.filter(Q(search_text__contains=needle) | Exists(participant))
 

@@ -156,10 +156,11 @@ class Loader:
 
     def load_leader(self, item, i):
         where = f"leaders[{i}] ({item.get('slug')})"
-        read(item, where, ["slug", "name", "country"], ["native_name", "aliases", "offices"])
+        read(item, where, ["slug", "name", "country"], ["native_name", "native_language", "aliases", "offices"])
         values = {
             "name": item["name"],
             "native_name": item.get("native_name") or "",
+            "native_language": item.get("native_language") or "",
             "aliases": "\n".join(item.get("aliases") or []),
             "country": self.ref(self.countries, item["country"], where, "country"),
         }

@@ -1,0 +1,67 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+In CI (CI=true) a missing Chromium fails the run; elsewhere these tests are
+skipped with the command that enables them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Playwright's sync API runs an event loop; Django's ORM must be allowed beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI needs Chromium at {CHROMIUM} for the browser tests: apt-get install -y chromium")
+        pytest.skip(f"Browser tests need Chromium at {CHROMIUM}: run `apt-get install -y chromium` to enable them")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": FLAGS}
+
+
+@pytest.fixture
+def site(live_server, django_db_serialized_rollback):
+    """The live server with the parade story loaded."""
+    call_command("load_dataset", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def offline(page, site):
+    """Fails the test if the page asks anything of a host other than ours."""
+    outside = []
+
+    def guard(route):
+        if route.request.url.startswith(site) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    yield page
+    assert outside == [], f"the page reached the network: {outside}"
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious]

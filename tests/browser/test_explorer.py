@@ -1,0 +1,121 @@
+"""The explorer in a real browser: filtering, sharing, the panel, keyboard, phone, accessibility."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def chart_state(page):
+    """What the reader sees in the chart: its events and its visible date range."""
+    page.wait_for_function("() => document.querySelector('#timeline-chart')?._fullLayout")
+    return page.evaluate(
+        """() => {
+            const gd = document.getElementById('timeline-chart');
+            const slugs = new Set(gd.data.flatMap(trace => trace.customdata || []));
+            return {slugs: [...slugs].sort(), range: gd.layout.xaxis.range.map(v => String(v).slice(0, 10))};
+        }"""
+    )
+
+
+def test_filtering_swaps_the_chart_and_the_url_follows(offline, site):
+    page = offline
+    page.goto(f"{site}/timeline/")
+    before = chart_state(page)
+    page.select_option("#id_leader", "kim-il-sung")
+    expect(page).to_have_url(re.compile(r"leader=kim-il-sung"))
+    expect(page.locator("#view-summary")).to_have_text("1 event, 1959, lanes by leader, filtered to Kim Il-sung")
+    expect(page.locator("#announcer")).to_have_text("1 event, 1959, lanes by leader, filtered to Kim Il-sung")
+    after = chart_state(page)
+    assert after["slugs"] == ["beijing-military-parade-1959"]
+    assert len(before["slugs"]) == 13
+
+    page.reload()
+    assert chart_state(page) == after
+    expect(page.locator("#id_leader")).to_have_value("kim-il-sung")
+
+    page.go_back()
+    expect(page).to_have_url(f"{site}/timeline/")
+    assert chart_state(page)["slugs"] == before["slugs"]
+
+
+def test_clicking_a_marker_opens_the_event_in_the_panel(offline, site):
+    page = offline
+    page.goto(f"{site}/timeline/?leader=kim-il-sung")
+    chart_state(page)
+    box = page.locator("#timeline-chart .scatterlayer .point").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#panel-title")).to_have_text("Kim Il-sung attends a military parade in Beijing")
+    expect(page).to_have_url(re.compile(r"event=beijing-military-parade-1959"))
+    expect(page.locator("#event-panel")).to_contain_text("attended a similar military parade in Beijing in 1959")
+
+
+def test_a_shared_link_opens_the_same_view_in_a_fresh_browser(browser, site):
+    sender = browser.new_context().new_page()
+    sender.goto(f"{site}/timeline/?lanes=country&from=2018")
+    chart_state(sender)
+    # Zoom as a reader would, with the range slider's data: the URL keeps the range.
+    sender.evaluate("() => Plotly.relayout('timeline-chart', {'xaxis.range': ['2018-01-01', '2020-06-30']})")
+    expect(sender).to_have_url(re.compile(r"view=2018-01-01\.\.2020-06-30"))
+    shared = sender.url
+    seen = chart_state(sender)
+    sender.context.close()
+
+    receiver = browser.new_context().new_page()
+    receiver.goto(shared)
+    assert chart_state(receiver) == seen
+    expect(receiver.locator('input[name="lanes"][value="country"]')).to_be_checked()
+    receiver.context.close()
+
+
+def test_the_keyboard_reaches_an_event_and_focus_follows(offline, site):
+    page = offline
+    page.goto(f"{site}/timeline/?leader=kim-il-sung")
+    link = page.get_by_role("link", name="Kim Il-sung attends a military parade in Beijing")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel-title")).to_be_focused()
+    expect(page).to_have_url(re.compile(r"event=beijing-military-parade-1959"))
+
+
+def test_the_copy_link_button_copies_the_view(browser, site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site}/timeline/?leader=xi-jinping")
+    page.get_by_text("Share, embed or download this view").click()
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator(".copy-status")).to_have_text("Link copied.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"{site}/timeline/?leader=xi-jinping"
+    context.close()
+
+
+def test_a_phone_sees_the_whole_page_without_sideways_scrolling(browser, site):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    for path in ["/", "/timeline/", "/events/beijing-military-parade-2025/", "/leaders/kim-jong-un/"]:
+        page.goto(site + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide at 375px"
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/timeline/?event=beijing-military-parade-2025",
+        "/events/beijing-military-parade-2025/",
+        "/leaders/kim-jong-un/",
+        "/leaders/",
+        "/collections/kim-jong-un-and-china/",
+    ],
+)
+def test_no_serious_accessibility_violations(offline, site, path):
+    page = offline
+    page.goto(site + path)
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
