@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor clean
+.PHONY: run test lint format install install-dev editor bench-pages clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -26,6 +26,10 @@ format: $(VENV)/.dev
 editor: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py create_editor $(USERNAME)
+
+# Weight, queries and time of every public page: bench/results/pages-<database>.md
+bench-pages: $(VENV)/.runtime node_modules/.installed
+	$(BIN)/python bench/pages.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev

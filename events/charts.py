@@ -139,15 +139,6 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
             "type": "date",
             "range": view or (default_range(rows) if rows else None),
             "rangeslider": {"visible": bool(rows), "thickness": 0.08},
-            "rangeselector": {
-                "buttons": [
-                    {"count": 1, "label": "1 year", "step": "year", "stepmode": "backward"},
-                    {"count": 10, "label": "10 years", "step": "year", "stepmode": "backward"},
-                    {"count": 100, "label": "100 years", "step": "year", "stepmode": "backward"},
-                    {"step": "all", "label": "All"},
-                ],
-                "y": 1.12,
-            },
             "gridcolor": "#e6e9ec",
         },
         yaxis={

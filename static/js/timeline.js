@@ -53,6 +53,8 @@
       },
     ];
     window.Plotly.newPlot(chart, spec.figure.data, spec.figure.layout, config).then(function () {
+      var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
+      if (controls && spec.figure.data.length) controls.hidden = false;
       chart.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
         if (point && point.customdata) openEvent(chart, point.customdata);
@@ -68,6 +70,30 @@
       });
     });
   }
+
+  // Keyboard-usable zoom: a span of years ending where the view ends, or a step
+  // of half the visible span earlier or later.
+  var YEAR = 365.25 * 24 * 3600 * 1000;
+  function zoom(button) {
+    var chart = document.getElementById(button.closest("[data-zoom-for]").dataset.zoomFor);
+    if (!chart || !chart._fullLayout) return;
+    var range = chart._fullLayout.xaxis.range.map(function (v) { return new Date(v).getTime(); });
+    var span = range[1] - range[0];
+    if (button.dataset.years === "all") {
+      window.Plotly.relayout(chart, { "xaxis.autorange": true });
+      return;
+    }
+    if (button.dataset.years) range = [range[1] - Number(button.dataset.years) * YEAR, range[1]];
+    else range = range.map(function (t) { return t + (Number(button.dataset.step) * span) / 2; });
+    window.Plotly.relayout(chart, {
+      "xaxis.range": range.map(function (t) { return new Date(t).toISOString().slice(0, 10); }),
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-zoom-for] button");
+    if (button) zoom(button);
+  });
 
   function drawAll(root) {
     if (root.matches && root.matches("[data-timeline]")) draw(root);
@@ -108,7 +134,14 @@
     }
   });
 
+  // On a phone the filters start folded, so the chart comes first.
+  function foldFilters() {
+    var box = document.getElementById("filters-box");
+    if (box && window.matchMedia("(max-width: 63.99rem)").matches) box.open = false;
+  }
+
   function start() {
+    foldFilters();
     if (window.htmx) window.htmx.onLoad(drawAll);
     else drawAll(document);
   }

@@ -1,0 +1,103 @@
+"""Page weight, SQL queries and in-process time for every public page.
+
+Run with `make bench-pages` (SQLite) or `DATABASE_URL=... make bench-pages`.
+Writes bench/results/pages.md and prints the same table.
+"""
+
+import gzip
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdash.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = [
+    "/",
+    "/timeline/",
+    "/timeline/?leader=kim-jong-un&lanes=kind&from=2011&event=beijing-military-parade-2025",
+    "/events/beijing-military-parade-2025/",
+    "/leaders/",
+    "/leaders/kim-jong-un/",
+    "/collections/kim-jong-un-and-china/",
+    "/embed/timeline/",
+    "/timeline/export.csv",
+    "/timeline/export.json",
+    "/timeline/export.timelinejs.json",
+]
+RUNS = 30
+ASSET = re.compile(r'<(?:script[^>]+src|link[^>]+href)="(/static/[^"]+)"')
+
+
+def kb(size):
+    return f"{size / 1024:.1f}"
+
+
+def main():
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    call_command("load_dataset", verbosity=0)
+    client = Client()
+    rows = []
+    for url in PAGES:
+        client.get(url)  # warm the template and URL caches
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        body = response.content
+        assets = ASSET.findall(body.decode()) if response["Content-Type"].startswith("text/html") else []
+        asset_bodies = [b"".join(client.get(asset).streaming_content) for asset in assets]
+        raw = len(body) + sum(map(len, asset_bodies))
+        packed = len(gzip.compress(body, 9)) + sum(len(gzip.compress(a, 9)) for a in asset_bodies)
+        rows.append(
+            [
+                url,
+                response.status_code,
+                len(queries),
+                f"{statistics.median(times):.1f}",
+                f"{statistics.quantiles(times, n=20)[18]:.1f}",
+                kb(len(body)),
+                kb(len(gzip.compress(body, 9))),
+                kb(raw),
+                kb(packed),
+            ]
+        )
+    header = ["page", "status", "queries", "p50 ms", "p95 ms", "HTML KB", "HTML KB gz", "with assets KB", "gz KB"]
+    lines = [
+        "# Public pages: weight, queries and in-process time",
+        "",
+        f"{time.strftime('%Y-%m-%d')}, {platform.node()}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, database {connection.vendor}, {RUNS} runs a page (Django test client, "
+        "no network). gz = gzip -9, as whitenoise serves static files.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+    text = "\n".join(lines) + "\n"
+    out = ROOT / "bench" / "results" / f"pages-{connection.vendor}.md"
+    out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
