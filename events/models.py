@@ -238,6 +238,11 @@ class Source(models.Model):
         return self.title
 
 
+def with_sources(lookup):
+    """Prefetch a set of citations with the sources they quote."""
+    return models.Prefetch(lookup, queryset=Citation.objects.select_related("source"))
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -248,11 +253,11 @@ class EventQuerySet(models.QuerySet):
     def with_details(self):
         """Everything the event page shows, in a fixed number of queries."""
         return self.with_place().prefetch_related(
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            with_sources("citations"),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("leader__country").prefetch_related(
-                    models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                    with_sources("citations")
                 ),
             ),
             models.Prefetch(
@@ -261,7 +266,7 @@ class EventQuerySet(models.QuerySet):
                     models.Prefetch(
                         "seats",
                         queryset=Seat.objects.select_related("leader__country").prefetch_related(
-                            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                            with_sources("citations")
                         ),
                     )
                 ),

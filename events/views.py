@@ -71,11 +71,14 @@ def timeline_context(request, form):
     }
 
 
-def render_page(request, template, context, partials):
-    """The whole page, or the partial htmx asked for by its target's id."""
+EXPLORER_PARTIALS = {"results": "results", "event-panel": "panel"}
+
+
+def render_explorer(request, template, context):
+    """The whole page, or the explorer's partial that htmx asked for by its target's id."""
     htmx = request.htmx
-    if htmx and not htmx.boosted and not htmx.history_restore_request and htmx.target in partials:
-        response = render(request, f"{template}#{partials[htmx.target]}", context)
+    if htmx and not htmx.boosted and not htmx.history_restore_request and htmx.target in EXPLORER_PARTIALS:
+        response = render(request, f"events/partials/explorer.html#{EXPLORER_PARTIALS[htmx.target]}", context)
         # The swapped fragment's URL becomes the address bar's: the link to share.
         return push_url(response, request.get_full_path())
     return render(request, template, context)
@@ -97,14 +100,14 @@ def home(request):
         .annotate(event_count=Count("participations", distinct=True))
         .order_by("-event_count", "name")[:8],
     }
-    return render_page(request, "events/home.html", context, {"results": "results", "event-panel": "panel"})
+    return render_explorer(request, "events/home.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def timeline(request):
     context = timeline_context(request, timeline_form(request))
-    return render_page(request, "events/timeline.html", context, {"results": "results", "event-panel": "panel"})
+    return render_explorer(request, "events/timeline.html", context)
 
 
 @require_GET
@@ -124,7 +127,6 @@ def event_detail(request, slug):
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
 def leader_detail(request, slug):
     leader = get_object_or_404(
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
@@ -151,13 +153,12 @@ def leader_detail(request, slug):
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
     form = timeline_form(request, collection=collection.slug)
     context = timeline_context(request, form) | {"collection": collection}
-    return render_page(
-        request, "events/collection_detail.html", context, {"results": "results", "event-panel": "panel"}
-    )
+    return render_explorer(request, "events/collection_detail.html", context)
 
 
 @require_GET
