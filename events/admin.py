@@ -5,16 +5,23 @@ inlines let an editor enter an event with its participants, citations and
 seats in one form.
 """
 
+import json
+
 import nested_admin
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Textarea
+from django.shortcuts import render
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from . import charts
 from .models import (
     Citation,
     Collection,
@@ -113,12 +120,39 @@ class ParticipationInline(nested_admin.NestedStackedInline):
     inlines = [CitationInline]
 
 
+def event_is_published(arrangement):
+    try:
+        return arrangement.event.status == Status.PUBLISHED
+    except ObjectDoesNotExist:
+        return False
+
+
+def cited(form):
+    """Whether a seat's form carries at least one citation that stays."""
+    for formset in getattr(form, "nested_formsets", []):
+        formset.is_valid()
+        for citation in formset.forms:
+            data = getattr(citation, "cleaned_data", {})
+            if data.get("quote") and not data.get("DELETE"):
+                return True
+    return False
+
+
 class SeatFormSet(nested_admin.formsets.NestedInlineFormSet):
     def clean(self):
         super().clean()
-        hosts = [form for form in self.forms if form.cleaned_data.get("is_host") and not self._should_delete_form(form)]
-        if len(hosts) > 1:
+        seats = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        seats = [form for form in seats if not self._should_delete_form(form)]
+        if len([form for form in seats if form.cleaned_data.get("is_host")]) > 1:
             raise ValidationError("An arrangement has one host: tick “host” on one seat only.")
+        if event_is_published(self.instance):
+            uncited = [
+                str(form.cleaned_data.get("leader") or "an unknown occupant") for form in seats if not cited(form)
+            ]
+            if uncited:
+                raise ValidationError(
+                    f"The event is published, so every seat needs a citation: add one for {', '.join(uncited)}."
+                )
 
 
 class SeatInline(nested_admin.NestedStackedInline):
@@ -241,6 +275,96 @@ class SeatingArrangementAdmin(HistoryAdmin):
     search_fields = ["name", "event__title"]
     autocomplete_fields = ["event"]
     inlines = [SeatInline]
+
+    def get_urls(self):
+        preview = path(
+            "preview/", self.admin_site.admin_view(self.preview_view), name="events_seatingarrangement_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    @method_decorator(require_POST)
+    def preview_view(self, request):
+        """The diagram of the seats as the form holds them, before saving (htmx)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        arrangement, seats, problems = seating_from_form(request.POST)
+        figure = charts.seating_figure(arrangement, seats, charts.Viewpoint.AUDIENCE)
+        context = {
+            "chart": {
+                "figure": json.loads(figure.to_json()),
+                "config": charts.chart_config("newsdash-seating-preview"),
+            },
+            "problems": problems,
+        }
+        return render(request, "admin/events/seatingarrangement/preview.html", context)
+
+
+MAX_PREVIEW_SEATS = 500
+
+
+def form_int(value, default=0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def seating_from_form(data):
+    """Seats and problems from the unsaved arrangement form, read as the admin posts it."""
+    total = min(form_int(data.get("seats-TOTAL_FORMS")), MAX_PREVIEW_SEATS)
+    posted = []
+    for i in range(total):
+        prefix = f"seats-{i}-"
+        if data.get(prefix + "DELETE") or not any(data.get(prefix + key) for key in ("leader", "position", "row")):
+            continue
+        quotes = [
+            (data.get(f"{prefix}citations-{j}-quote", "").strip(), data.get(f"{prefix}citations-{j}-stance"))
+            for j in range(min(form_int(data.get(f"{prefix}citations-TOTAL_FORMS")), 50))
+            if not data.get(f"{prefix}citations-{j}-DELETE")
+        ]
+        posted.append(
+            {
+                "leader_id": form_int(data.get(prefix + "leader"), None),
+                "row": max(form_int(data.get(prefix + "row")), 0),
+                "position": form_int(data.get(prefix + "position")),
+                "is_host": bool(data.get(prefix + "is_host")),
+                "citations": [
+                    {"quote": quote, "source": "the cited source", "stance": stance}
+                    for quote, stance in quotes
+                    if quote
+                ],
+            }
+        )
+    leaders = Leader.objects.select_related("country").in_bulk(
+        [seat["leader_id"] for seat in posted if seat["leader_id"]]
+    )
+    seats, problems, seen_leaders, seen_places = [], [], set(), set()
+    for seat in posted:
+        leader = leaders.get(seat.pop("leader_id"))
+        seat |= {
+            "leader": leader.name if leader else "",
+            "native_name": leader.native_name if leader else "",
+            "country": leader.country.name if leader else "",
+        }
+        if leader and leader.pk in seen_leaders:
+            problems.append(f"{leader} has two seats.")
+        if (seat["row"], seat["position"]) in seen_places:
+            problems.append(f"Two leaders share row {seat['row']}, position {seat['position']}.")
+        if seat["is_host"] and seat["position"] != 0:
+            problems.append("The host sits at position 0.")
+        if not seat["citations"]:
+            problems.append(f"No citation for {seat['leader'] or 'an unknown occupant'}'s seat.")
+        seen_leaders.add(leader.pk if leader else None)
+        seen_places.add((seat["row"], seat["position"]))
+        seats.append(seat)
+    if sum(seat["is_host"] for seat in seats) > 1:
+        problems.append("More than one seat is marked as the host.")
+    host = next((seat["leader"] for seat in seats if seat["is_host"]), "")
+    perspective = data.get("perspective")
+    if perspective not in dict(SeatingArrangement.Perspective.choices):
+        perspective = SeatingArrangement.Perspective.UNSTATED
+    arrangement = {"name": data.get("name", "")[:200] or "New arrangement", "host": host, "perspective": perspective}
+    return arrangement, seats, problems
 
 
 @admin.register(Citation)

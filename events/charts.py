@@ -168,3 +168,176 @@ def chart_config(filename):
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
+
+
+class Viewpoint:
+    """Whose left is drawn on the left of a seating diagram."""
+
+    AUDIENCE = "audience"
+    HOST = "host"
+    CHOICES = [(AUDIENCE, "As the audience sees it"), (HOST, "As the host faces the audience")]
+
+
+SEAT_STYLES = {
+    # category: (legend name, symbol, fill colour, line colour)
+    "host": ("Host", "star", "#b35900", "#7a3d00"),
+    "cited": ("Cited seat", "circle", "#0b5cad", "#083f77"),
+    "disputed": ("Disputed seat", "circle", "#ffffff", "#a40e26"),
+    "uncited": ("Uncited seat", "circle-open", "#8c959f", "#8c959f"),
+    "unknown": ("Occupant unknown", "square-open", "#8c959f", "#8c959f"),
+}
+CROWDED = 7  # seats in a row above which names are written upright to stay apart
+
+
+def ordinal(n):
+    return {1: "immediately", 2: "second seat", 3: "third seat"}.get(n, f"{n}th seat")
+
+
+def seat_position_words(seat, host, perspective):
+    """Where a seat is, in words: "immediately to Xi Jinping's left (as Xi Jinping faces the audience)"."""
+    if seat["is_host"]:
+        words = "the host, at the centre"
+    elif seat["position"] == 0:
+        words = "at the centre"
+    else:
+        side = "left" if seat["position"] < 0 else "right"
+        words = f"{ordinal(abs(seat['position']))} to {host}'s {side}"
+        words += {
+            "host": f" (as {host} faces the audience)",
+            "audience": " (as the audience sees it)",
+        }.get(perspective, " (the source does not say from whose side)")
+    if seat["row"]:
+        words += f", row {seat['row'] + 1} from the front"
+    return words
+
+
+def seat_category(seat):
+    if not seat["leader"]:
+        return "unknown"
+    if not seat["citations"]:
+        return "uncited"
+    if any(citation["stance"] == "disputes" for citation in seat["citations"]):
+        return "disputed"
+    return "host" if seat["is_host"] else "cited"
+
+
+def seat_hover(seat, host, perspective):
+    name = escape(seat["leader"] or "Unknown occupant")
+    lines = [f"<b>{name}</b>" + (f" ({escape(seat['native_name'])})" if seat.get("native_name") else "")]
+    if seat.get("country"):
+        lines.append(escape(seat["country"]))
+    lines.append(escape(seat_position_words(seat, host, perspective)))
+    for citation in seat["citations"]:
+        verb = "disputed by" if citation["stance"] == "disputes" else "as reported by"
+        quote = citation["quote"] if len(citation["quote"]) <= 160 else citation["quote"][:157] + "…"
+        lines.append(f"{verb} <i>{escape(citation['source'])}</i>: “{escape(quote)}”")
+    if not seat["citations"]:
+        lines.append("No source cited for this seat.")
+    return "<br>".join(lines)
+
+
+def seat_x(seat, perspective, viewpoint):
+    """Positions count to the host's left (negative) as the source reported them;
+    flip them when the drawing's viewpoint is the other one."""
+    reported_as_host = perspective != Viewpoint.AUDIENCE  # an unstated side is read as the host's own
+    return seat["position"] if reported_as_host == (viewpoint == Viewpoint.HOST) else -seat["position"]
+
+
+def seating_min_width(seats):
+    """Pixels a crowded rostrum needs so upright names stand apart (None: any width will do).
+
+    A narrower screen scrolls the diagram sideways rather than squeezing names together.
+    """
+    per_row = {}
+    for seat in seats:
+        per_row[seat["row"]] = per_row.get(seat["row"], 0) + 1
+    widest = max(per_row.values(), default=0)
+    if widest <= CROWDED:
+        return None
+    lines = 2 if any(seat.get("native_name") for seat in seats) else 1
+    return widest * (15 * lines + 5) + 40
+
+
+def seating_figure(arrangement, seats, viewpoint=Viewpoint.AUDIENCE, shared=frozenset()):
+    """A rostrum: one marker per seat, front row at the bottom, names beside them.
+
+    ``arrangement`` has "name", "host" and "perspective" (how the source meant
+    left and right); ``shared`` names leaders or countries to mark as present
+    in another arrangement too.
+    """
+    host, perspective = arrangement["host"] or "the host", arrangement["perspective"]
+    figure = go.Figure()
+    per_row = {}
+    for seat in seats:
+        per_row[seat["row"]] = per_row.get(seat["row"], 0) + 1
+    upright = max(per_row.values(), default=0) > CROWDED
+    row_height = 3 if upright else 1.6
+    for category, (name, symbol, fill, line) in SEAT_STYLES.items():
+        members = [seat for seat in seats if seat_category(seat) == category]
+        if not members:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[seat_x(seat, perspective, viewpoint) for seat in members],
+                y=[seat["row"] * row_height for seat in members],
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": symbol,
+                    "size": 22 if category == "host" else 18,
+                    "color": fill,
+                    "line": {"width": 2, "color": line},
+                },
+                customdata=[seat["leader"] or "" for seat in members],
+                hovertext=[seat_hover(seat, host, perspective) for seat in members],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    marked = [seat for seat in seats if seat["leader"] in shared or seat.get("country") in shared]
+    if marked:
+        figure.add_trace(
+            go.Scatter(
+                x=[seat_x(seat, perspective, viewpoint) for seat in marked],
+                y=[seat["row"] * row_height for seat in marked],
+                mode="markers",
+                name="Also in the other arrangement",
+                marker={"symbol": "circle-open", "size": 32, "color": "#d4a72c", "line": {"width": 3}},
+                hoverinfo="skip",
+            )
+        )
+    for seat in seats:
+        label = escape(seat["leader"] or "Unknown")
+        if seat.get("native_name"):
+            label += f"<br>{escape(seat['native_name'])}"
+        figure.add_annotation(
+            x=seat_x(seat, perspective, viewpoint),
+            y=seat["row"] * row_height,
+            text=label,
+            showarrow=False,
+            textangle=-90 if upright else 0,
+            yanchor="bottom",
+            yshift=16,
+            font={"size": 11 if upright else 12},
+        )
+    seen_from = {
+        Viewpoint.AUDIENCE: "Seen from the audience",
+        Viewpoint.HOST: f"Seen from behind {host}, facing the audience",
+    }[viewpoint]
+    if perspective == "unstated":
+        seen_from += f" · the source does not say whose left it meant: drawn as {host}'s own"
+    positions = [seat_x(seat, perspective, viewpoint) for seat in seats] or [0]
+    rows = max(per_row, default=0)
+    figure.update_layout(
+        title={"text": escape(f"{arrangement['name']}: {seen_from}"), "font": {"size": 14}, "x": 0, "xanchor": "left"},
+        height=140 + (rows + 1) * (230 if upright else 130),
+        margin={"l": 10, "r": 10, "t": 60, "b": 30},
+        font={"family": FONT},
+        hovermode="closest",
+        hoverlabel={"align": "left"},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0},
+        plot_bgcolor="#ffffff",
+        xaxis={"visible": False, "range": [min(positions) - 0.8, max(positions) + 0.8], "fixedrange": True},
+        yaxis={"visible": False, "range": [-0.6, rows * row_height + row_height], "fixedrange": True},
+    )
+    return figure

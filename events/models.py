@@ -260,17 +260,7 @@ class EventQuerySet(models.QuerySet):
                     with_sources("citations")
                 ),
             ),
-            models.Prefetch(
-                "arrangements",
-                queryset=SeatingArrangement.objects.prefetch_related(
-                    models.Prefetch(
-                        "seats",
-                        queryset=Seat.objects.select_related("leader__country").prefetch_related(
-                            with_sources("citations")
-                        ),
-                    )
-                ),
-            ),
+            models.Prefetch("arrangements", queryset=SeatingArrangement.objects.with_seats()),
         )
 
     def search(self, text):
@@ -475,6 +465,19 @@ class Participation(models.Model):
         return f"{self.leader} ({self.get_role_display().lower()})"
 
 
+class SeatingArrangementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(event__status=Status.PUBLISHED)
+
+    def with_seats(self):
+        return self.select_related("event").prefetch_related(
+            models.Prefetch(
+                "seats",
+                queryset=Seat.objects.select_related("leader__country").prefetch_related(with_sources("citations")),
+            )
+        )
+
+
 class SeatingArrangement(models.Model):
     class Perspective(models.TextChoices):
         HOST = "host", "As the host faces the audience"
@@ -491,6 +494,7 @@ class SeatingArrangement(models.Model):
     )
     note = models.TextField(blank=True)
 
+    objects = SeatingArrangementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -505,6 +509,13 @@ class SeatingArrangement(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.event})"
+
+    def as_chart_data(self):
+        """Plain data for ``charts.seating_figure`` (needs the seats, their
+        leaders' countries and their citations' sources prefetched)."""
+        seats = [seat.as_row() for seat in self.seats.all()]
+        host = next((seat["leader"] for seat in seats if seat["is_host"]), "")
+        return {"name": self.name, "host": host, "perspective": self.perspective}, seats
 
 
 class Seat(models.Model):
@@ -554,6 +565,20 @@ class Seat(models.Model):
     def __str__(self):
         who = self.leader or "Unknown"
         return f"{who}: row {self.row}, position {self.position:+d}"
+
+    def as_row(self):
+        leader = self.leader
+        return {
+            "leader": leader.name if leader else "",
+            "native_name": leader.native_name if leader else "",
+            "country": leader.country.name if leader else "",
+            "row": self.row,
+            "position": self.position,
+            "is_host": self.is_host,
+            "citations": [
+                {"quote": c.quote, "source": c.source.title, "stance": c.stance} for c in self.citations.all()
+            ],
+        }
 
 
 CITATION_TARGETS = ("event", "participation", "seat", "office")

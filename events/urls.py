@@ -15,4 +15,5 @@ urlpatterns = [
     path("leaders/", views.leader_list, name="leader_list"),
     path("leaders/<slug:slug>/", views.leader_detail, name="leader_detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection_detail"),
+    path("seating/compare/", views.seating_compare, name="seating_compare"),
 ]

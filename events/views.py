@@ -9,7 +9,7 @@ import json
 from html import escape
 
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,7 +20,7 @@ from django_htmx.http import push_url
 
 from . import charts
 from .forms import TimelineForm
-from .models import Collection, Country, Event, Leader, Status
+from .models import Collection, Country, Event, Leader, SeatingArrangement, Status
 
 
 def timeline_form(request, **initial):
@@ -116,14 +116,98 @@ def embed_timeline(request):
     return render(request, "events/embed.html", timeline_context(request, timeline_form(request)))
 
 
+def viewpoint_of(request):
+    viewpoint = request.GET.get("seating", "")
+    return viewpoint if viewpoint in dict(charts.Viewpoint.CHOICES) else charts.Viewpoint.AUDIENCE
+
+
+def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
+    """The diagram and its text equivalent (the same seats, in words)."""
+    data, seats = arrangement.as_chart_data()
+    figure = charts.seating_figure(data, seats, viewpoint, shared)
+    filename = f"newsdash-seating-{arrangement.pk}-{viewpoint}"
+    host = data["host"] or "the host"
+    return {
+        "arrangement": arrangement,
+        "chart_id": f"seating-figure-{arrangement.pk}{key}",
+        "min_width": charts.seating_min_width(seats),
+        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(filename)},
+        "seats": [seat | {"words": charts.seat_position_words(seat, host, data["perspective"])} for seat in seats],
+    }
+
+
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def event_detail(request, slug):
     # Editors preview drafts through "view on site"; the public never sees them.
     events = Event.objects.with_details()
     if not request.user.is_staff:
         events = events.published()
     event = get_object_or_404(events, slug=slug)
-    return render(request, "events/event_detail.html", {"event": event})
+    viewpoint = viewpoint_of(request)
+    arrangements = list(event.arrangements.all())
+    leaders = {seat.leader_id for arrangement in arrangements for seat in arrangement.seats.all() if seat.leader_id}
+    others = []
+    if leaders:
+        others = list(
+            SeatingArrangement.objects.published()
+            .filter(seats__leader__in=leaders)
+            .exclude(event=event)
+            .select_related("event")
+            .distinct()
+        )
+    context = {
+        "event": event,
+        "viewpoint": viewpoint,
+        "viewpoints": charts.Viewpoint.CHOICES,
+        "seating": [seating_chart(arrangement, viewpoint) for arrangement in arrangements],
+        "comparisons": others,
+    }
+    template = "events/event_detail.html"
+    if request.htmx and request.htmx.target == "seating" and not request.htmx.history_restore_request:
+        return push_url(render(request, f"{template}#seating", context), request.get_full_path())
+    return render(request, template, context)
+
+
+@require_GET
+def seating_compare(request):
+    """Two arrangements side by side; the URL (a, b, seating) is the share link."""
+    arrangements = SeatingArrangement.objects.published().with_seats()
+    problems, chosen = [], []
+    for key in ("a", "b"):
+        value = request.GET.get(key, "")
+        if not value:
+            problems.append(f"Choose arrangement “{key}”.")
+        elif not value.isdigit() or len(value) > 18:
+            problems.append(f"“{value}” is not an arrangement number.")
+        else:
+            chosen.append(value)
+    found = {str(arrangement.pk): arrangement for arrangement in arrangements.filter(pk__in=chosen)} if chosen else {}
+    missing = [value for value in chosen if value not in found]
+    if missing and not problems:
+        raise Http404(f"No published seating arrangement {', '.join(missing)}.")
+    viewpoint = viewpoint_of(request)
+    pair = [found[value] for value in chosen if value in found]
+    shared_leaders, shared_countries = set(), set()
+    if len(pair) == 2:
+        rows = [arrangement.as_chart_data()[1] for arrangement in pair]
+        shared_leaders = {s["leader"] for s in rows[0] if s["leader"]} & {s["leader"] for s in rows[1]}
+        shared_countries = {s["country"] for s in rows[0] if s["country"]} & {s["country"] for s in rows[1]}
+    shared = frozenset(shared_leaders | shared_countries)
+    context = {
+        "problems": problems,
+        "pair": [
+            seating_chart(arrangement, viewpoint, shared, key) for arrangement, key in zip(pair, "ab", strict=False)
+        ],
+        "shared_leaders": sorted(shared_leaders),
+        "shared_countries": sorted(shared_countries),
+        "viewpoint": viewpoint,
+        "viewpoints": charts.Viewpoint.CHOICES,
+        "choices": SeatingArrangement.objects.published().select_related("event").order_by("event__start_date"),
+        "a": request.GET.get("a", ""),
+        "b": request.GET.get("b", ""),
+    }
+    return render(request, "events/seating_compare.html", context, status=400 if problems and chosen else 200)
 
 
 @require_GET

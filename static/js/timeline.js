@@ -1,4 +1,4 @@
-// Draws every [data-timeline] chart from the figure the server built, and
+// Draws every [data-timeline] and [data-plotly] chart from the figure the server built, and
 // keeps the URL in step with what the reader sees (zoom, open event), so the
 // address bar is always the link to share.
 (function () {
@@ -53,6 +53,7 @@
       },
     ];
     window.Plotly.newPlot(chart, spec.figure.data, spec.figure.layout, config).then(function () {
+      if (!chart.dataset.eventUrl) return;
       var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
       if (controls && spec.figure.data.length) controls.hidden = false;
       chart.on("plotly_click", function (event) {
@@ -96,8 +97,8 @@
   });
 
   function drawAll(root) {
-    if (root.matches && root.matches("[data-timeline]")) draw(root);
-    root.querySelectorAll("[data-timeline]").forEach(draw);
+    if (root.matches && root.matches("[data-timeline], [data-plotly]")) draw(root);
+    root.querySelectorAll("[data-timeline], [data-plotly]").forEach(draw);
   }
 
   document.addEventListener("click", function (event) {
