@@ -11,7 +11,7 @@ import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery, UniqueConstraint
 from django.db.models.functions import Coalesce
 from django.forms import Textarea
 from django.shortcuts import render
@@ -41,6 +41,16 @@ from .models import (
 
 class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     """Base for every editor-facing model: history with revert, nested inlines."""
+
+
+class ExplainedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Rows that repeat each other are explained with the constraint's own message."""
+
+    def get_unique_error_message(self, unique_check):
+        for constraint in self.model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and set(constraint.fields) == set(unique_check):
+                return constraint.violation_error_message
+        return super().get_unique_error_message(unique_check)
 
 
 class CitationInline(nested_admin.NestedStackedInline):
@@ -114,6 +124,7 @@ class SourceAdmin(HistoryAdmin):
 
 class ParticipationInline(nested_admin.NestedStackedInline):
     model = Participation
+    formset = ExplainedFormSet
     extra = 0
     autocomplete_fields = ["leader"]
     fields = [("leader", "role")]
@@ -138,7 +149,7 @@ def cited(form):
     return False
 
 
-class SeatFormSet(nested_admin.formsets.NestedInlineFormSet):
+class SeatFormSet(ExplainedFormSet):
     def clean(self):
         super().clean()
         seats = [form for form in self.forms if form.has_changed() or form.instance.pk]
@@ -429,6 +440,7 @@ class OfficeAdmin(HistoryAdmin):
 
 class CollectionEntryInline(nested_admin.NestedTabularInline):
     model = CollectionEntry
+    formset = ExplainedFormSet
     extra = 0
     autocomplete_fields = ["event"]
     sortable_field_name = "order"

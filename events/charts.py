@@ -225,7 +225,7 @@ def seat_hover(seat, host, perspective):
     name = escape(seat["leader"] or "Unknown occupant")
     lines = [f"<b>{name}</b>" + (f" ({escape(seat['native_name'])})" if seat.get("native_name") else "")]
     if seat.get("country"):
-        lines.append(escape(seat["country"]))
+        lines.append(escape(seat["country"]) + (f", {escape(seat['role'])}" if seat.get("role") else ""))
     lines.append(escape(seat_position_words(seat, host, perspective)))
     for citation in seat["citations"]:
         verb = "disputed by" if citation["stance"] == "disputes" else "as reported by"

@@ -471,10 +471,11 @@ class SeatingArrangementQuerySet(models.QuerySet):
 
     def with_seats(self):
         return self.select_related("event").prefetch_related(
+            "event__participations",
             models.Prefetch(
                 "seats",
                 queryset=Seat.objects.select_related("leader__country").prefetch_related(with_sources("citations")),
-            )
+            ),
         )
 
 
@@ -511,9 +512,9 @@ class SeatingArrangement(models.Model):
         return f"{self.name} ({self.event})"
 
     def as_chart_data(self):
-        """Plain data for ``charts.seating_figure`` (needs the seats, their
-        leaders' countries and their citations' sources prefetched)."""
-        seats = [seat.as_row() for seat in self.seats.all()]
+        """Plain data for ``charts.seating_figure`` (needs ``with_seats()``)."""
+        roles = {p.leader_id: p.get_role_display().lower() for p in self.event.participations.all()}
+        seats = [seat.as_row() | {"role": roles.get(seat.leader_id, "")} for seat in self.seats.all()]
         host = next((seat["leader"] for seat in seats if seat["is_host"]), "")
         return {"name": self.name, "host": host, "perspective": self.perspective}, seats
 

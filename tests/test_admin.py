@@ -127,9 +127,23 @@ def test_an_editor_adds_an_event_with_participants_citations_and_seats_in_one_fo
 def test_two_leaders_on_one_seat_are_explained_and_nothing_is_saved(editor_client, people):
     data = event_form(**people) | {"arrangements-0-seats-2-position": "-1"}
     content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "Two leaders cannot share one seat" in content or "Please correct the duplicate data" in content
+    assert "Two leaders cannot share one seat (same row and position)." in content
     assert not Event.objects.exists()
     assert not Seat.objects.exists()
+
+
+def test_a_leader_seated_twice_is_explained_and_nothing_is_saved(editor_client, people):
+    data = event_form(**people) | {"arrangements-0-seats-2-leader": people["kim"].pk}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "This leader already has a seat in this arrangement." in content
+    assert not Event.objects.exists()
+
+
+def test_a_leader_listed_twice_as_participant_is_explained(editor_client, people):
+    data = event_form(**people) | {"participations-1-leader": people["kim"].pk}
+    content = form_errors(editor_client.post(ADD_EVENT, data))
+    assert "This leader is already a participant of this event." in content
+    assert not Event.objects.exists()
 
 
 def test_a_second_host_is_explained_and_nothing_is_saved(editor_client, people):
