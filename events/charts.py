@@ -341,3 +341,96 @@ def seating_figure(arrangement, seats, viewpoint=Viewpoint.AUDIENCE, shared=froz
         yaxis={"visible": False, "range": [-0.6, rows * row_height + row_height], "fixedrange": True},
     )
     return figure
+
+
+# Past a few thousand events a marker each is neither fast nor readable: the
+# database counts events per lane and period, and the chart draws the counts.
+
+BUCKET_DAYS = {"year": 365.25, "month": 30.44, "day": 1}
+MAX_BUCKETS = 120
+
+
+def bucket_unit(first, last):
+    """The finest period (day, month, year) that splits the range into at most ~120 buckets."""
+    span = max((last - first).days, 1)
+    for unit in ("day", "month"):
+        if span / BUCKET_DAYS[unit] <= MAX_BUCKETS:
+            return unit
+    return "year"
+
+
+def bucket_end(start, unit):
+    if unit == "year":
+        return start.replace(month=12, day=31)
+    if unit == "month":
+        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    return start
+
+
+def bucket_label(start, unit):
+    return {
+        "year": f"{start.year}",
+        "month": f"{start:%B} {start.year}",
+        "day": f"{start.day} {start:%b} {start.year}",
+    }[unit]
+
+
+def density_figure(cells, unit, view=None):
+    """Counts of events per lane and period: a mark whose area follows the count.
+
+    ``cells`` are dicts with "lane", "start" (first day of the period) and
+    "count". Clicking a mark zooms into its period (its customdata is a range).
+    """
+    figure = go.Figure()
+    order = []
+    for cell in cells:
+        if cell["lane"] not in order:
+            order.append(cell["lane"])
+    if cells:
+        peak = max(cell["count"] for cell in cells)
+        figure.add_trace(
+            go.Scatter(
+                x=[midpoint(cell["start"], bucket_end(cell["start"], unit)) for cell in cells],
+                y=[cell["lane"] for cell in cells],
+                mode="markers",
+                name=f"Events per {unit}",
+                marker={
+                    "size": [6 + 24 * (cell["count"] / peak) ** 0.5 for cell in cells],
+                    "color": [cell["count"] for cell in cells],
+                    "colorscale": [[0, "#9ec5ea"], [1, "#083f77"]],
+                    "line": {"width": 0},
+                },
+                customdata=[f"{cell['start']}..{bucket_end(cell['start'], unit)}" for cell in cells],
+                hovertext=[
+                    f"<b>{cell['count']} event{'s' if cell['count'] != 1 else ''}</b><br>"
+                    f"{escape(bucket_label(cell['start'], unit))}<br>{escape(cell['lane'])}<br>Click to zoom in"
+                    for cell in cells
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        height=220 + 30 * max(len(order), 1),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": FONT, "size": 13},
+        hovermode="closest",
+        hoverlabel={"align": "left"},
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        plot_bgcolor="#ffffff",
+        xaxis={
+            "type": "date",
+            "range": view,
+            "gridcolor": "#e6e9ec",
+            "rangeslider": {"visible": True, "thickness": 0.08},
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(order)),
+            "automargin": True,
+            "fixedrange": True,
+            "gridcolor": "#e6e9ec",
+        },
+    )
+    return figure

@@ -13,7 +13,7 @@ from django import forms
 from . import dates
 from .charts import Lanes
 from .dates import Precision
-from .models import Event
+from .models import Event, Leader
 
 MAX_VALUES = 50  # of one repeated parameter; more is not a real view
 
@@ -40,6 +40,7 @@ class TimelineQuery:
     collection: object = None
     event: str = ""
     view: list = None
+    page: int = 1
 
     def apply(self, events):
         if self.q:
@@ -69,6 +70,7 @@ class TimelineQuery:
             "collection": self.collection.slug if self.collection else "",
             "lanes": "" if self.lanes == Lanes.LEADER else self.lanes,
             "view": f"{self.view[0]}..{self.view[1]}" if self.view else "",
+            "page": self.page if self.page > 1 else "",
             "event": self.event,
         } | changes
         return [
@@ -82,12 +84,11 @@ class TimelineQuery:
         params = self.params(**changes)
         return "?" + urlencode(params) if params else ""
 
-    def describe(self, rows):
+    def describe(self, count, years=None):
         """One line for the reader and for screen readers: what this view shows."""
-        count = f"{len(rows)} event{'' if len(rows) == 1 else 's'}"
-        parts = [count]
-        if rows:
-            first, last = min(r["start"].year for r in rows), max(r["end"].year for r in rows)
+        parts = [f"{count:,} event{'' if count == 1 else 's'}"]
+        if years:
+            first, last = years
             parts.append(str(first) if first == last else f"{first}–{last}")
         parts.append(f"lanes by {dict(Lanes.CHOICES)[self.lanes].lower()}")
         filters = []
@@ -122,8 +123,9 @@ class TimelineForm(forms.Form):
     lanes = forms.ChoiceField(label="Lanes by", required=False, choices=Lanes.CHOICES, widget=forms.RadioSelect)
     event = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     view = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, leaders, countries, collections):
+    def __init__(self, data, *, countries, collections):
         super().__init__(data)
         # "from" and "to" are the link's names; "from" cannot be a class attribute.
         self.fields["from"] = forms.CharField(
@@ -133,27 +135,28 @@ class TimelineForm(forms.Form):
             label="To", required=False, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD"
         )
         self.order_fields(["q", "leader", "country", "kind", "from", "to", "precision", "collection", "lanes"])
-        self.fields["leader"].choices = leaders
-        self.fields["leader"].widget.attrs["size"] = min(8, max(3, len(leaders)))
         self.fields["country"].choices = countries
         self.fields["country"].widget.attrs["size"] = min(6, max(3, len(countries)))
         self.collection_objects = {collection.slug: collection for collection in collections}
         self.fields["collection"].choices = [("", "All events")] + [(c.slug, c.title) for c in collections]
         self.notices = []
 
-    def _known(self, name, noun):
+    def _known(self, name, noun, labels=None):
         values = self.cleaned_data.get(name) or []
         if len(values) > MAX_VALUES:
             self.notices.append(f"Only the first {MAX_VALUES} {noun} values are used.")
             values = values[:MAX_VALUES]
-        labels = dict(self.fields[name].choices)
+        labels = dict(self.fields[name].choices) if labels is None else labels
         for value in values:
             if value not in labels:
                 self.notices.append(f"No {noun} “{value}”: it is ignored.")
         return {value: str(labels[value]) for value in dict.fromkeys(values) if value in labels}
 
     def clean_leader(self):
-        return self._known("leader", "leader")
+        # Thousands of leaders make no list: look up just the ones the link names.
+        slugs = [slug for slug in (self.cleaned_data.get("leader") or [])[:MAX_VALUES] if len(slug) <= 200]
+        names = dict(Leader.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+        return self._known("leader", "leader", names)
 
     def clean_country(self):
         return self._known("country", "country")
@@ -214,6 +217,7 @@ class TimelineForm(forms.Form):
             lanes=data.get("lanes") or Lanes.LEADER,
             event=data.get("event") or "",
             view=data.get("view"),
+            page=data.get("page") or 1,
         )
         if data.get("from"):
             query.from_text, query.date_from, _ = data["from"]

@@ -11,7 +11,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models.functions import Trunc
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -320,6 +321,37 @@ class EventQuerySet(models.QuerySet):
 
     def in_collection(self, collection):
         return self.filter(collection_entries__collection=collection)
+
+    def stats(self):
+        """How many events, and the first and last day they cover: one query."""
+        return self.order_by().aggregate(count=Count("pk"), first=Min("start_date"), last=Max("period_end"))
+
+    # Where each lane's name comes from when the database counts events per lane.
+    LANE_FIELDS = {
+        "kind": "kind",
+        "country": "participations__leader__country__name",
+        "leader": "participations__leader__name",
+    }
+
+    def density(self, unit, lanes, top=30):
+        """Events counted per lane and period (``unit``: day, month or year), for the
+        ``top`` busiest lanes: one query, its lanes chosen in a subquery."""
+        field = self.LANE_FIELDS[lanes]
+        events = self.order_by()
+        if lanes != "kind":
+            busiest = events.values(field).annotate(n=Count("pk")).order_by("-n").values(field)[:top]
+            events = events.filter(**{f"{field}__in": busiest})
+        cells = (
+            events.annotate(bucket=Trunc("start_date", unit, output_field=models.DateField()))
+            .values("bucket", field)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by("bucket", field)
+        )
+        labels = dict(Event.Kind.choices) if lanes == "kind" else {}
+        return [
+            {"lane": str(labels.get(cell[field], cell[field])), "start": cell["bucket"], "count": cell["count"]}
+            for cell in cells
+        ]
 
 
 class Event(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("embed/timeline/", views.embed_timeline, name="embed_timeline"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
     path("leaders/", views.leader_list, name="leader_list"),
+    path("leaders/options/", views.leader_options, name="leader_options"),
     path("leaders/<slug:slug>/", views.leader_detail, name="leader_detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection_detail"),
     path("seating/compare/", views.seating_compare, name="seating_compare"),

@@ -16,54 +16,64 @@ from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import push_url
+from django_htmx.http import push_url, replace_url
 
-from . import charts
+from . import charts, explorer
+from .cache import cached
 from .forms import TimelineForm
 from .models import Collection, Country, Event, Leader, SeatingArrangement, Status
 
 
+def form_choices():
+    """Countries and collections that have published events, cached per data version."""
+
+    def compute():
+        published = Event.objects.published()
+        countries = (
+            Country.objects.filter(Q(leaders__participations__event__in=published) | Q(places__events__in=published))
+            .distinct()
+            .order_by("name")
+        )
+        return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
+
+    return cached("form-choices", (), compute)
+
+
 def timeline_form(request, **initial):
-    published = Event.objects.published()
-    leaders = Leader.objects.filter(participations__event__in=published).distinct().order_by("name")
-    countries = (
-        Country.objects.filter(Q(leaders__participations__event__in=published) | Q(places__events__in=published))
-        .distinct()
-        .order_by("name")
-    )
     data = request.GET.copy()
     for key, value in initial.items():
         data.setdefault(key, value)
-    return TimelineForm(
-        data,
-        leaders=list(leaders.values_list("slug", "name")),
-        countries=list(countries.values_list("iso_code", "name")),
-        collections=list(Collection.objects.published()),
-    )
+    countries, collections = form_choices()
+    return TimelineForm(data, countries=countries, collections=collections)
 
 
 def timeline_context(request, form):
     query = form.query()
-    events = query.apply(Event.objects.published().with_participants()).chronological()
-    if query.collection:
-        events = events.order_by("collection_entries__order", "start_date", "pk")
-    rows = [event.as_row() for event in events]
-    for row in rows:
-        row["panel_url"] = request.path + query.querystring(event=row["slug"])
-    summary = query.describe(rows)
-    figure = charts.timeline_figure(rows, query.lanes, query.view)
+    result = explorer.timeline(query)
+    rows = [row | {"panel_url": request.path + query.querystring(event=row["slug"])} for row in result["rows"]]
+    summary = query.describe(result["count"], result["years"])
     filename = "newsdash-" + (slugify(summary)[:80] or "timeline")
     panel = None
     if query.event:
         panel = Event.objects.published().with_details().filter(slug=query.event).first()
         if panel is None:
             form.notices.append(f"No published event “{query.event}”.")
+    page = result["page"]
     return {
         "form": form,
         "query": query,
         "rows": rows,
         "summary": summary,
-        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(filename)},
+        "aggregated": result["aggregated"],
+        "pager": {
+            "page": page,
+            "pages": result["pages"],
+            "first": result["offset"] + 1,
+            "last": result["offset"] + len(rows),
+            "previous": request.path + query.querystring(page=page - 1) if page > 1 else "",
+            "next": request.path + query.querystring(page=page + 1) if page < result["pages"] else "",
+        },
+        "chart": {"figure": result["figure"], "config": charts.chart_config(filename)},
         "panel": panel,
         "close_url": request.path + (query.querystring(event="") or "?"),
         "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
@@ -80,6 +90,9 @@ def render_explorer(request, template, context):
     if htmx and not htmx.boosted and not htmx.history_restore_request and htmx.target in EXPLORER_PARTIALS:
         response = render(request, f"events/partials/explorer.html#{EXPLORER_PARTIALS[htmx.target]}", context)
         # The swapped fragment's URL becomes the address bar's: the link to share.
+        # A zoom replaces the entry rather than stacking one per wheel turn.
+        if request.headers.get("X-Newsdash-Zoom"):
+            return replace_url(response, request.get_full_path())
         return push_url(response, request.get_full_path())
     return render(request, template, context)
 
@@ -246,6 +259,23 @@ def collection_detail(request, slug):
 
 
 @require_GET
+def leader_options(request):
+    """Leaders matching what the reader types, as checkboxes for the timeline's filter form (htmx)."""
+    text = request.GET.get("find", "")[:100]
+    selected = set(request.GET.getlist("leader"))
+    leaders = (
+        Leader.objects.matching(text)
+        .filter(participations__event__status=Status.PUBLISHED)
+        .exclude(slug__in=selected)
+        .distinct()
+        .order_by("name")[:10]
+        if len(text.strip()) >= 2
+        else []
+    )
+    return render(request, "events/partials/leader_options.html", {"leaders": leaders, "text": text})
+
+
+@require_GET
 def leader_list(request):
     leaders = (
         Leader.objects.filter(participations__event__status=Status.PUBLISHED)
@@ -268,6 +298,11 @@ def export_rows(request):
         )
     events = query.apply(Event.objects.published().with_participants()).chronological()
     return (query, [event.as_row() for event in events]), None
+
+
+def describe_rows(query, rows):
+    years = (min(r["start"].year for r in rows), max(r["end"].year for r in rows)) if rows else None
+    return query.describe(len(rows), years)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -311,7 +346,7 @@ def export_json(request):
         }
         for row in rows
     ]
-    return JsonResponse({"view": query.describe(rows), "query": query.params(), "events": events})
+    return JsonResponse({"view": describe_rows(query, rows), "query": query.params(), "events": events})
 
 
 def timelinejs_date(date, precision):
@@ -343,5 +378,5 @@ def export_timelinejs(request):
             },
         }
         events.append(event)
-    title = {"text": {"headline": "newsdash", "text": escape(query.describe(rows))}}
+    title = {"text": {"headline": "newsdash", "text": escape(describe_rows(query, rows))}}
     return JsonResponse({"title": title, "events": events})

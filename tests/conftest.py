@@ -21,3 +21,13 @@ def editor_client(client, editor):
 def dataset(db):
     """The parade story, loaded as `make run` loads it."""
     call_command("load_dataset", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with nothing cached, as a new server would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

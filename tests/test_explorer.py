@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events import explorer
 from events.models import Event, Status
 
 from .factories import CitationFactory, CollectionFactory, EventFactory, LeaderFactory, ParticipationFactory
@@ -279,7 +280,7 @@ def queries_for(client, url):
     return len(queries)
 
 
-def add_events(n, leaders, collection):
+def add_events(n, leaders, collection, start=0):
     events = Event.objects.bulk_create(
         [
             Event(
@@ -290,11 +291,13 @@ def add_events(n, leaders, collection):
                 period_end=f"{1950 + i % 70}-01-01",
                 status=Status.PUBLISHED,
             )
-            for i in range(n)
+            for i in range(start, start + n)
         ]
     )
+    from events.cache import bump_data_version
     from events.models import CollectionEntry, Participation
 
+    bump_data_version()  # bulk inserts send no signal
     Participation.objects.bulk_create(
         [Participation(event=event, leader=leaders[i % len(leaders)]) for i, event in enumerate(events)]
     )
@@ -306,12 +309,12 @@ def add_events(n, leaders, collection):
     [
         ("/", 10),
         ("/timeline/", 5),
-        ("/timeline/?leader=leader-a&country=KP&kind=meeting&from=1950&q=meeting&event=meeting-1", 9),
+        ("/timeline/?leader=leader-a&country=KP&kind=meeting&from=1950&q=meeting&event=meeting-1", 10),
         ("/embed/timeline/", 5),
         ("/leaders/leader-a/", 5),
         ("/collections/everything/", 6),
-        ("/timeline/export.csv", 5),
-        ("/timeline/export.json", 5),
+        ("/timeline/export.csv", 4),
+        ("/timeline/export.json", 4),
     ],
 )
 def test_queries_do_not_grow_with_events(client, url, expected):
@@ -324,3 +327,67 @@ def test_queries_do_not_grow_with_events(client, url, expected):
     add_events(1000, leaders, collection)
     many = queries_for(client, url)
     assert few == many == expected
+
+
+@pytest.mark.parametrize("lanes", ["leader", "country", "kind"])
+def test_past_the_detail_limit_the_database_counts_and_queries_stay_constant(client, monkeypatch, lanes):
+    """1,000 or 3,000 events over the limit: the chart is counts per lane and period, in 6 queries."""
+    monkeypatch.setattr(explorer, "DETAIL_LIMIT", 100)
+    leaders = [LeaderFactory(slug=f"leader-{i}") for i in range(3)]
+    collection = CollectionFactory(slug="everything")
+    add_events(1000, leaders, collection)
+    few = queries_for(client, f"/timeline/?lanes={lanes}")
+    response = client.get(f"/timeline/?lanes={lanes}")
+    figure = chart_of(response)["figure"]
+    assert figure["data"][0]["name"].startswith("Events per ")
+    assert sum(figure["data"][0]["marker"]["color"]) >= 1000
+    assert "Too many events to draw one by one" in response.content.decode()
+    add_events(2000, leaders, collection, start=1000)
+    assert few == queries_for(client, f"/timeline/?lanes={lanes}") == 6
+
+
+def test_zooming_in_far_enough_draws_single_events_again(client, monkeypatch):
+    monkeypatch.setattr(explorer, "DETAIL_LIMIT", 100)
+    add_events(1000, [LeaderFactory(slug="leader-a")], CollectionFactory(slug="everything"))
+    zoomed = client.get("/timeline/", {"view": "1960-01-01..1961-12-31"})
+    slugs = chart_slugs(zoomed)
+    assert slugs, "the single events are back, with their slugs for hover and click"
+    assert all(slug.startswith("meeting-") for slug in slugs)
+    assert "Too many events" not in zoomed.content.decode()
+
+
+def test_the_table_pages_through_long_views(client):
+    add_events(120, [LeaderFactory(slug="leader-a")], CollectionFactory(slug="everything"))
+    first = client.get("/timeline/").content.decode()
+    assert "1–50" in first
+    assert "Page 1 of 3" in first
+    assert 'href="/timeline/?page=2"' in first
+    third = client.get("/timeline/", {"page": "3"}).content.decode()
+    assert "101–120" in third
+    assert client.get("/timeline/", {"page": "999"}).status_code == 200
+    assert "Page" in client.get("/timeline/", {"page": "-1"}).content.decode()
+
+
+def test_finding_a_leader_offers_checkboxes_to_add(client, dataset):
+    content = client.get("/leaders/options/", {"find": "kim jong"}).content.decode()
+    assert 'value="kim-jong-un"' in content
+    assert 'value="kim-il-sung"' not in content
+    assert "No leader matches" in client.get("/leaders/options/", {"find": "zz"}).content.decode()
+    chosen = client.get("/leaders/options/", {"find": "kim", "leader": "kim-jong-un"}).content.decode()
+    assert 'value="kim-jong-un"' not in chosen, "already ticked"
+
+
+def test_an_editors_change_shows_at_once_despite_the_cache(client, dataset):
+    assert "Beijing parade renamed" not in client.get("/timeline/").content.decode()
+    event = Event.objects.get(slug="beijing-military-parade-1959")
+    event.title = "Beijing parade renamed"
+    event.save()
+    assert "Beijing parade renamed" in client.get("/timeline/").content.decode()
+    event.delete()
+    assert "Beijing parade renamed" not in client.get("/timeline/").content.decode()
+
+
+def test_a_cached_view_costs_no_timeline_queries(client, dataset):
+    cold = queries_for(client, "/timeline/")
+    warm = queries_for(client, "/timeline/")
+    assert (cold, warm) == (5, 0)

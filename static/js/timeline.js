@@ -58,7 +58,11 @@
       if (controls && spec.figure.data.length) controls.hidden = false;
       chart.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
-        if (point && point.customdata) openEvent(chart, point.customdata);
+        if (!point || !point.customdata) return;
+        var range = String(point.customdata).split("..");
+        // A counted mark stands for a period: zoom into it to see its events.
+        if (range.length === 2) window.Plotly.relayout(chart, { "xaxis.range": range });
+        else openEvent(chart, point.customdata);
       });
       chart.on("plotly_relayout", function (change) {
         var url = new URL(window.location.href);
@@ -66,10 +70,27 @@
         if (change["xaxis.autorange"]) setParam(url, "view", "");
         else if (range[0] && range[1]) setParam(url, "view", day(range[0]) + ".." + day(range[1]));
         else return;
+        url.searchParams.delete("page");
         window.history.replaceState(window.history.state, "", url);
         syncShareTools(url);
+        refetch(url);
       });
     });
+  }
+
+  // After a zoom settles, ask the server for what the new range holds: the
+  // events one by one once few enough, and the table and summary to match.
+  var pending;
+  function refetch(url) {
+    if (!window.htmx || !document.getElementById("results")) return;
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () {
+      window.htmx.ajax("GET", url.pathname + url.search, {
+        target: "#results",
+        swap: "innerHTML",
+        headers: { "X-Newsdash-Zoom": "1" },
+      });
+    }, 400);
   }
 
   // Keyboard-usable zoom: a span of years ending where the view ends, or a step

@@ -1,0 +1,51 @@
+"""What the timeline shows for a query: its events one by one, or, past a few
+thousand, the database's counts per lane and period; and a page of the table.
+
+The result is cached per data version, so a repeated view costs no query.
+"""
+
+import json
+
+from . import charts
+from .cache import cached
+from .models import Event
+
+DETAIL_LIMIT = 1500  # events drawn one by one; more are counted instead
+PAGE_SIZE = 50  # rows of the table under the chart
+
+
+def timeline(query):
+    return cached("timeline", query.params(event=""), lambda: build(query))
+
+
+def build(query):
+    events = query.apply(Event.objects.published())
+    if query.view:
+        events = events.overlapping(*query.view)
+    stats = events.stats()
+    count = stats["count"]
+    ordered = events.with_participants().chronological()
+    if query.collection:
+        ordered = ordered.order_by("collection_entries__order", "start_date", "pk")
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(query.page, pages)
+    offset = (page - 1) * PAGE_SIZE
+    unit = None
+    if count > DETAIL_LIMIT:
+        unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
+        figure = charts.density_figure(events.density(unit, query.lanes), unit, query.view)
+        rows = [event.as_row() for event in ordered[offset : offset + PAGE_SIZE]]
+    else:
+        every = [event.as_row() for event in ordered]
+        figure = charts.timeline_figure(every, query.lanes, query.view)
+        rows = every[offset : offset + PAGE_SIZE]
+    return {
+        "figure": json.loads(figure.to_json()),
+        "aggregated": unit,
+        "rows": rows,
+        "count": count,
+        "years": (stats["first"].year, stats["last"].year) if count else None,
+        "page": page,
+        "pages": pages,
+        "offset": offset,
+    }
