@@ -41,10 +41,11 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
 def lanes_of(row, lanes):
+    """The row's lanes, escaped: Plotly reads axis labels as HTML too."""
     if lanes == Lanes.KIND:
-        return [row["kind"]]
+        return [escape(row["kind"])]
     names = row["leaders"] if lanes == Lanes.LEADER else row["countries"]
-    return names or [NO_LANE[lanes]]
+    return [escape(name) for name in names] or [NO_LANE[lanes]]
 
 
 def hover_text(row):
@@ -128,6 +129,7 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
             )
         )
     figure.update_layout(
+        template="none",
         height=220 + 44 * max(len(order), 1),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT, "size": 13},
@@ -329,6 +331,7 @@ def seating_figure(arrangement, seats, viewpoint=Viewpoint.AUDIENCE, shared=froz
     rows = max(per_row, default=0)
     figure.update_layout(
         title={"text": escape(f"{arrangement['name']}: {seen_from}"), "font": {"size": 14}, "x": 0, "xanchor": "left"},
+        template="none",
         height=140 + (rows + 1) * (230 if upright else 130),
         margin={"l": 10, "r": 10, "t": 60, "b": 30},
         font={"family": FONT},
@@ -382,34 +385,33 @@ def density_figure(cells, unit, view=None):
     "count". Clicking a mark zooms into its period (its customdata is a range).
     """
     figure = go.Figure()
-    order = []
-    for cell in cells:
-        if cell["lane"] not in order:
-            order.append(cell["lane"])
+    cells = [cell | {"lane": escape(cell["lane"])} for cell in cells]
+    order = list(dict.fromkeys(cell["lane"] for cell in cells))
     if cells:
-        peak = max(cell["count"] for cell in cells)
+        counts = [cell["count"] for cell in cells]
         figure.add_trace(
             go.Scatter(
                 x=[midpoint(cell["start"], bucket_end(cell["start"], unit)) for cell in cells],
                 y=[cell["lane"] for cell in cells],
                 mode="markers",
                 name=f"Events per {unit}",
+                # One array serves size and colour; the hover reads the count from it.
                 marker={
-                    "size": [6 + 24 * (cell["count"] / peak) ** 0.5 for cell in cells],
-                    "color": [cell["count"] for cell in cells],
+                    "size": counts,
+                    "sizemode": "area",
+                    "sizeref": max(counts) / 28**2,
+                    "sizemin": 4,
+                    "color": counts,
                     "colorscale": [[0, "#9ec5ea"], [1, "#083f77"]],
                     "line": {"width": 0},
                 },
+                text=[bucket_label(cell["start"], unit) for cell in cells],
                 customdata=[f"{cell['start']}..{bucket_end(cell['start'], unit)}" for cell in cells],
-                hovertext=[
-                    f"<b>{cell['count']} event{'s' if cell['count'] != 1 else ''}</b><br>"
-                    f"{escape(bucket_label(cell['start'], unit))}<br>{escape(cell['lane'])}<br>Click to zoom in"
-                    for cell in cells
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
+                hovertemplate="<b>%{marker.color} events</b><br>%{text}<br>%{y}<br>Click to zoom in<extra></extra>",
             )
         )
     figure.update_layout(
+        template="none",
         height=220 + 30 * max(len(order), 1),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT, "size": 13},

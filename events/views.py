@@ -21,7 +21,7 @@ from django_htmx.http import push_url, replace_url
 from . import charts, explorer
 from .cache import cached
 from .forms import TimelineForm
-from .models import Collection, Country, Event, Leader, SeatingArrangement, Status
+from .models import Collection, Country, Event, Leader, Participation, SeatingArrangement, Status
 
 
 def form_choices():
@@ -29,11 +29,10 @@ def form_choices():
 
     def compute():
         published = Event.objects.published()
-        countries = (
-            Country.objects.filter(Q(leaders__participations__event__in=published) | Q(places__events__in=published))
-            .distinct()
-            .order_by("name")
-        )
+        # Two subqueries, not an OR across two joins, which multiplies rows.
+        participants = Participation.objects.filter(event__in=published).values("leader__country")
+        places = published.filter(place__isnull=False).values("place__country")
+        countries = Country.objects.filter(Q(pk__in=participants) | Q(pk__in=places)).order_by("name")
         return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
 
     return cached("form-choices", (), compute)

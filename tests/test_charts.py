@@ -84,6 +84,31 @@ def test_hover_text_is_escaped():
     assert "&lt;b&gt;Kim&lt;/b&gt;" in text
 
 
+def test_lane_names_are_escaped_as_plotly_reads_axis_labels_as_html():
+    figure = charts.timeline_figure([row("x", "2025-09-03", leaders=["<a href='javascript:alert(1)'>Kim</a>"])])
+    assert list(figure.layout.yaxis.categoryarray) == ["&lt;a href=&#x27;javascript:alert(1)&#x27;&gt;Kim&lt;/a&gt;"]
+    cells = [{"lane": "<script>", "start": datetime.date(2000, 1, 1), "count": 3}]
+    density = charts.density_figure(cells, "year")
+    assert list(density.data[0].y) == ["&lt;script&gt;"]
+
+
+def test_counts_are_drawn_per_period_and_a_click_zooms_into_the_period():
+    cells = [
+        {"lane": "Parade", "start": datetime.date(2018, 1, 1), "count": 40},
+        {"lane": "Summit", "start": datetime.date(2019, 1, 1), "count": 10},
+    ]
+    trace = charts.density_figure(cells, "year").data[0]
+    assert list(trace.marker.size) == [40, 10]
+    assert list(trace.customdata) == ["2018-01-01..2018-12-31", "2019-01-01..2019-12-31"]
+    assert list(trace.text) == ["2018", "2019"]
+
+
+def test_the_bucket_follows_the_zoom():
+    assert charts.bucket_unit(datetime.date(1950, 1, 1), datetime.date(2025, 12, 31)) == "year"
+    assert charts.bucket_unit(datetime.date(2015, 1, 1), datetime.date(2020, 12, 31)) == "month"
+    assert charts.bucket_unit(datetime.date(2025, 8, 1), datetime.date(2025, 9, 30)) == "day"
+
+
 def test_scheduled_and_possible_events_are_hollow():
     trace = markers(charts.timeline_figure([row("plan", "2025-09-03", happened=False, reported_as="possible")]))
     assert trace["Exact day"].marker.symbol[0] == "circle-open"
