@@ -5,8 +5,6 @@ inlines let an editor enter an event with its participants, citations and
 seats in one form.
 """
 
-import json
-
 import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -302,7 +300,7 @@ class SeatingArrangementAdmin(HistoryAdmin):
         figure = charts.seating_figure(arrangement, seats, charts.Viewpoint.AUDIENCE)
         context = {
             "chart": {
-                "figure": json.loads(figure.to_json()),
+                "figure": figure.to_plotly_json(),
                 "config": charts.chart_config("newsdash-seating-preview"),
             },
             "problems": problems,

@@ -4,8 +4,6 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
-import json
-
 from . import charts
 from .cache import cached
 from .models import Event
@@ -40,7 +38,7 @@ def build(query):
         figure = charts.timeline_figure(every, query.lanes, query.view)
         rows = every[offset : offset + PAGE_SIZE]
     return {
-        "figure": json.loads(figure.to_json()),
+        "figure": figure.to_plotly_json(),
         "aggregated": unit,
         "rows": rows,
         "count": count,

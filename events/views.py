@@ -5,7 +5,6 @@ published events, whichever template or partial renders them.
 """
 
 import csv
-import json
 from html import escape
 
 from django.db.models import Count, Q
@@ -143,7 +142,7 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
         "arrangement": arrangement,
         "chart_id": f"seating-figure-{arrangement.pk}{key}",
         "min_width": charts.seating_min_width(seats),
-        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(filename)},
+        "chart": {"figure": figure.to_plotly_json(), "config": charts.chart_config(filename)},
         "seats": [seat | {"words": charts.seat_position_words(seat, host, data["perspective"])} for seat in seats],
     }
 
@@ -242,7 +241,7 @@ def leader_detail(request, slug):
         "summary": f"{count} event{'' if count == 1 else 's'}, lanes by kind of event",
         "rows": rows,
         "co_participants": co_participants,
-        "chart": {"figure": json.loads(figure.to_json()), "config": charts.chart_config(f"newsdash-{leader.slug}")},
+        "chart": {"figure": figure.to_plotly_json(), "config": charts.chart_config(f"newsdash-{leader.slug}")},
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
     return render(request, "events/leader_detail.html", context)

@@ -131,3 +131,30 @@ def test_the_download_is_named_after_the_view():
     config = charts.chart_config("newsdash-9-events-filtered-to-kim-jong-un")
     assert config["toImageButtonOptions"]["filename"] == "newsdash-9-events-filtered-to-kim-jong-un"
     assert config["displaylogo"] is False
+
+
+def test_every_figure_is_valid_plotly():
+    """The charts skip plotly.py's validation for speed; here it runs in full, so a
+    misspelt property fails a test rather than a reader's chart."""
+    import plotly.graph_objects as go
+
+    cells = [{"lane": "Parade", "start": datetime.date(2018, 1, 1), "count": 4}]
+    seats = [
+        {
+            "leader": "Xi",
+            "native_name": "",
+            "country": "China",
+            "row": 0,
+            "position": 0,
+            "is_host": True,
+            "citations": [],
+        }
+    ]
+    rostrum = {"name": "Rostrum", "host": "Xi", "perspective": "host"}
+    for figure in [
+        charts.timeline_figure([row("a", "2025-09-03"), row("b", "2018-01-01", "2018-12-31", precision="year")]),
+        charts.timeline_figure([]),
+        charts.density_figure(cells, "year"),
+        charts.seating_figure(rostrum, seats, shared=frozenset({"Xi"})),
+    ]:
+        go.Figure(figure.to_plotly_json())

@@ -1,0 +1,157 @@
+"""Server figures at scale: p50/p95 time, SQL queries and bytes per request, for
+1k, 10k and 100k synthetic events, on SQLite and on PostgreSQL.
+
+    make bench-server                      # SQLite and PostgreSQL, 1k/10k/100k
+    .venv/bin/python bench/server.py --sizes 1000 10000 --databases sqlite
+
+Each size gets its own database (bench/data/*.sqlite3, or newsdash_bench_<N> on
+the PostgreSQL server at 127.0.0.1:5432), filled once by bench/generate.py.
+"Cold" clears the cache before every request; "warm" repeats a cached one.
+Writes bench/results/server.md and server.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432/"
+URLS = [
+    ("timeline", "/timeline/", {}),
+    ("timeline, filtered", "/timeline/?kind=summit&kind=parade&from=1990&to=2010&lanes=kind", {}),
+    ("timeline, zoomed", "/timeline/?view=2001-01-01..2001-06-30", {}),
+    ("timeline, search", "/timeline/?q=summit", {}),
+    ("chart fragment (htmx)", "/timeline/?lanes=country", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}),
+    ("export.json, one leader", "/timeline/export.json?leader=leader-7", {}),
+    ("export.csv, one leader", "/timeline/export.csv?leader=leader-7", {}),
+    ("event page", "/events/event-20/", {}),
+    ("leader page", "/leaders/leader-7/", {}),
+]
+
+
+def database_url(kind, n):
+    if kind == "sqlite":
+        (ROOT / "bench" / "data").mkdir(exist_ok=True)
+        return f"sqlite:///{ROOT / 'bench' / 'data' / f'bench-{n}.sqlite3'}"
+    return f"{PG}newsdash_bench_{n}"
+
+
+def ensure_database(kind, n):
+    """Create and fill the database for N events, unless a previous run did."""
+    url = database_url(kind, n)
+    if kind == "postgresql":
+        import psycopg
+
+        with psycopg.connect(PG + "postgres", autocommit=True) as connection:
+            name = f"newsdash_bench_{n}"
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "newsdash_bench_{n}"')
+    marker = ROOT / "bench" / "data" / f"filled-{kind}-{n}"
+    if not marker.exists():
+        env = os.environ | {"DATABASE_URL": url}
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n)], check=True, env=env)
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text("filled\n")
+    return url
+
+
+def measure(url, runs):
+    """Run in a child process so each database gets fresh Django settings."""
+    code = f"""
+import gzip, json, os, statistics, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsdash.settings"
+import django
+django.setup()
+from django.conf import settings
+settings.ALLOWED_HOSTS = ["testserver"]
+settings.DEBUG = False
+from django.core.cache import cache
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+client.get("/leaders/")
+results = []
+for name, path, headers in {URLS!r}:
+    cold = []
+    for _ in range({runs}):
+        cache.clear()
+        start = time.perf_counter()
+        response = client.get(path, **headers)
+        cold.append((time.perf_counter() - start) * 1000)
+    warm = []
+    for _ in range({runs}):
+        start = time.perf_counter()
+        client.get(path, **headers)
+        warm.append((time.perf_counter() - start) * 1000)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    count = len(queries)
+    body = response.content
+    p95 = lambda values: sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+    results.append(dict(name=name, path=path, status=response.status_code, queries=count,
+        cold_p50=statistics.median(cold), cold_p95=p95(cold), warm_p50=statistics.median(warm), warm_p95=p95(warm),
+        kb=len(body) / 1024, kb_gz=len(gzip.compress(body, 6)) / 1024))
+print(json.dumps(results))
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=os.environ | {"DATABASE_URL": url}
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}",
+        "python": platform.python_version(),
+        "runs": args.runs,
+        "results": [],
+    }
+    for kind in args.databases:
+        for n in args.sizes:
+            started = time.perf_counter()
+            url = ensure_database(kind, n)
+            rows = measure(url, args.runs)
+            report["results"].append({"database": kind, "events": n, "pages": rows})
+            print(f"{kind} {n}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    lines = [
+        "# Server figures at scale",
+        "",
+        f"{report['date']} · {report['machine']} · Python {report['python']} · {args.runs} runs a page, in-process "
+        "(Django test client). Cold: cache cleared before each request. gz: gzip -6 of the response.",
+        "",
+        "| database | events | request | status | queries | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms "
+        "| KB | KB gz |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in report["results"]:
+        for page in result["pages"]:
+            lines.append(
+                f"| {result['database']} | {result['events']:,} | {page['name']} | {page['status']} "
+                f"| {page['queries']} "
+                f"| {page['cold_p50']:.0f} | {page['cold_p95']:.0f} | {page['warm_p50']:.1f} | {page['warm_p95']:.1f} "
+                f"| {page['kb']:.0f} | {page['kb_gz']:.0f} |"
+            )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "server.md").write_text("\n".join(lines) + "\n")
+    (out / "server.json").write_text(json.dumps(report, indent=1) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
