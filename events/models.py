@@ -275,15 +275,20 @@ class EventQuerySet(models.QuerySet):
         if not needle:
             return self
         if connections[self.db].vendor == "postgresql":
+            # Two index-backed sets of ids (GIN indexes on both folded texts, see
+            # migration 0003), joined by OR: one OR inside a single scan would not use them.
             query = SearchQuery(needle, config="simple", search_type="plain")
-            participant = (
-                Participation.objects.filter(event=OuterRef("pk"))
-                .annotate(names=SearchVector("leader__search_names", config="simple"))
+            by_text = (
+                Event.objects.annotate(document=SearchVector("search_text", config="simple"))
+                .filter(document=query)
+                .values("pk")
+            )
+            by_participant = Participation.objects.filter(
+                leader__in=Leader.objects.annotate(names=SearchVector("search_names", config="simple"))
                 .filter(names=query)
-            )
-            return self.annotate(document=SearchVector("search_text", config="simple")).filter(
-                Q(document=query) | Exists(participant)
-            )
+                .values("pk")
+            ).values("event_id")
+            return self.filter(Q(pk__in=by_text) | Q(pk__in=by_participant))
         participant = Participation.objects.filter(event=OuterRef("pk"), leader__search_names__contains=needle)
         return self.filter(Q(search_text__contains=needle) | Exists(participant))
 
@@ -412,6 +417,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "start_date"], name="event_status_start"),
             models.Index(fields=["status", "period_end"], name="event_status_period_end"),
+            models.Index(fields=["status", "kind", "start_date"], name="event_status_kind_start"),
+            models.Index(fields=["status", "start_precision", "start_date"], name="event_status_precision"),
         ]
 
     def __str__(self):

@@ -31,3 +31,15 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_pools(django_db_setup):
+    """Close PostgreSQL connection pools before the test databases are dropped:
+    a pool's idle connections (the replica's too) would keep them in use."""
+    yield
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()

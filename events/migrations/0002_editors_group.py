@@ -25,18 +25,21 @@ ACTIONS = ["add", "change", "delete", "view"]
 
 
 def create_editors_group(apps, schema_editor):
+    # The database being migrated, not wherever a router would send reads.
+    db = schema_editor.connection.alias
     app_config = apps.get_app_config("events")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Editors")
+    group, _ = Group.objects.using(db).get_or_create(name="Editors")
     codenames = [f"{action}_{model}" for model in EDITOR_MODELS for action in ACTIONS]
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="events", codename__in=codenames))
+    permissions = Permission.objects.using(db).filter(content_type__app_label="events", codename__in=codenames)
+    group.permissions.add(*permissions)
 
 
 def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name="Editors").delete()
 
 
 class Migration(migrations.Migration):
