@@ -25,7 +25,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from events import dates  # noqa: E402
 from events.models import (  # noqa: E402
@@ -195,6 +195,8 @@ def generate(n, seed=1959):
         CollectionEntry.objects.bulk_create(
             [CollectionEntry(collection=collection, event=e, order=i) for i, e in enumerate(events[:500])]
         )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
     return {
         "events": n,
         "leaders": len(leaders),

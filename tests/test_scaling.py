@@ -92,12 +92,30 @@ POSTGRES = connection.vendor == "postgresql"
 def test_every_explorer_filter_can_use_an_index(name, filtered, index):
     kim = LeaderFactory(slug="kim-jong-un", name="Kim Jong-un")
     ParticipationFactory(event=EventFactory(), leader=kim)
+    kinds, precisions = Event.Kind.values, ["day", "month", "year"]
+    Event.objects.bulk_create(
+        Event(
+            title=f"Event {i}",
+            slug=f"spread-{i}",
+            kind=kinds[i % len(kinds)],
+            start_precision=precisions[i % 3],
+            start_date=f"{1950 + i % 75}-01-01",
+            period_end=f"{1950 + i % 75}-12-31",
+            status="published",
+        )
+        for i in range(600)
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a tiny table would be scanned anyway
+        cursor.execute("ANALYZE events_event")
+        # On tables this small the planner would read everything, or walk the primary
+        # key; forbidding both leaves the plans an index can offer.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
         try:
             plan = filtered(Event.objects.using("default")).explain()
         finally:
             cursor.execute("SET enable_seqscan = on")
+            cursor.execute("SET enable_indexscan = on")
     assert index in plan, f"{name}: {plan}"
     assert "Seq Scan" not in plan, f"{name} reads a whole table: {plan}"
 
