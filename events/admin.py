@@ -15,6 +15,7 @@ from django.forms import Textarea
 from django.shortcuts import render
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
@@ -299,10 +300,11 @@ class SeatingArrangementAdmin(HistoryAdmin):
         arrangement, seats, problems = seating_from_form(request.POST)
         figure = charts.seating_figure(arrangement, seats, charts.Viewpoint.AUDIENCE)
         context = {
-            "chart": {
-                "figure": figure.to_plotly_json(),
-                "config": charts.chart_config("newsdash-seating-preview"),
-            },
+            "chart_json": mark_safe(
+                charts.chart_json(
+                    charts.dumps(figure.to_plotly_json()), charts.chart_config("newsdash-seating-preview")
+                )
+            ),
             "problems": problems,
         }
         return render(request, "admin/events/seatingarrangement/preview.html", context)

@@ -5,6 +5,7 @@ HTML to Plotly, so everything an editor typed is escaped here.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 from html import escape
 
@@ -38,6 +39,20 @@ MARKS = {
     Precision.YEAR: Mark("Year known", "diamond", "#6f42c1"),
 }
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+# What Django's json_script escapes, so the JSON can sit inside <script>.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def dumps(value):
+    """Compact JSON, safe inside <script type="application/json"> (dates as ISO text)."""
+    return json.dumps(value, separators=(",", ":"), default=str).translate(SCRIPT_ESCAPES)
+
+
+def chart_json(figure_json, config):
+    """The spec timeline.js draws: the figure (already JSON, often cached) and its options."""
+    return f'{{"figure":{figure_json},"config":{dumps(config)}}}'
 
 
 def scatter(**properties):

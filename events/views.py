@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -71,7 +72,7 @@ def timeline_context(request, form):
             "previous": request.path + query.querystring(page=page - 1) if page > 1 else "",
             "next": request.path + query.querystring(page=page + 1) if page < result["pages"] else "",
         },
-        "chart": {"figure": result["figure"], "config": charts.chart_config(filename)},
+        "chart_json": mark_safe(charts.chart_json(result["figure_json"], charts.chart_config(filename))),
         "panel": panel,
         "close_url": request.path + (query.querystring(event="") or "?"),
         "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
@@ -95,21 +96,32 @@ def render_explorer(request, template, context):
     return render(request, template, context)
 
 
+def home_overview():
+    """Counts, the latest events and the busiest leaders: whole-table work, cached."""
+    published = Event.objects.published()
+    return {
+        "latest": list(published.with_place().order_by("-start_date", "-pk")[:5]),
+        "counts": published.aggregate(
+            events=Count("pk", distinct=True), leaders=Count("participations__leader", distinct=True)
+        ),
+        "leaders": list(
+            Leader.objects.filter(participations__event__status=Status.PUBLISHED)
+            .annotate(event_count=Count("participations", distinct=True))
+            .order_by("-event_count", "name")[:8]
+        ),
+    }
+
+
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def home(request):
-    featured = Collection.objects.published().filter(featured=True).first()
+    _, collections = form_choices()
+    featured = next((collection for collection in collections if collection.featured), None)
     form = timeline_form(request, **({"collection": featured.slug} if featured else {}))
     context = timeline_context(request, form) | {
         "featured": featured,
-        "latest": Event.objects.published().with_place().order_by("-start_date", "-pk")[:5],
-        "counts": Event.objects.published().aggregate(
-            events=Count("pk", distinct=True), leaders=Count("participations__leader", distinct=True)
-        ),
-        "collections": Collection.objects.published(),
-        "leaders": Leader.objects.filter(participations__event__status=Status.PUBLISHED)
-        .annotate(event_count=Count("participations", distinct=True))
-        .order_by("-event_count", "name")[:8],
+        "collections": collections,
+        **cached("home", (), home_overview),
     }
     return render_explorer(request, "events/home.html", context)
 
@@ -142,7 +154,9 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
         "arrangement": arrangement,
         "chart_id": f"seating-figure-{arrangement.pk}{key}",
         "min_width": charts.seating_min_width(seats),
-        "chart": {"figure": figure.to_plotly_json(), "config": charts.chart_config(filename)},
+        "chart_json": mark_safe(
+            charts.chart_json(charts.dumps(figure.to_plotly_json()), charts.chart_config(filename))
+        ),
         "seats": [seat | {"words": charts.seat_position_words(seat, host, data["perspective"])} for seat in seats],
     }
 
@@ -241,7 +255,9 @@ def leader_detail(request, slug):
         "summary": f"{count} event{'' if count == 1 else 's'}, lanes by kind of event",
         "rows": rows,
         "co_participants": co_participants,
-        "chart": {"figure": figure.to_plotly_json(), "config": charts.chart_config(f"newsdash-{leader.slug}")},
+        "chart_json": mark_safe(
+            charts.chart_json(charts.dumps(figure.to_plotly_json()), charts.chart_config(f"newsdash-{leader.slug}"))
+        ),
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
     return render(request, "events/leader_detail.html", context)

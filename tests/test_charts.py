@@ -1,6 +1,7 @@
 """Figures from plain rows: no database needed."""
 
 import datetime
+import json
 
 from events import charts
 from events.charts import Lanes
@@ -158,3 +159,11 @@ def test_every_figure_is_valid_plotly():
         charts.seating_figure(rostrum, seats, shared=frozenset({"Xi"})),
     ]:
         go.Figure(figure.to_plotly_json())
+
+
+def test_chart_json_cannot_close_its_script_element():
+    text = charts.dumps({"title": "</script><script>alert(1)</script>", "and": "&"})
+    assert "</script>" not in text
+    assert "<" not in text
+    assert "&" not in text
+    assert json.loads(text)["title"] == "</script><script>alert(1)</script>"

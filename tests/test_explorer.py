@@ -307,7 +307,7 @@ def add_events(n, leaders, collection, start=0):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/", 10),
+        ("/", 8),
         ("/timeline/", 5),
         ("/timeline/?leader=leader-a&country=KP&kind=meeting&from=1950&q=meeting&event=meeting-1", 10),
         ("/embed/timeline/", 5),
