@@ -33,6 +33,7 @@ bench-pages: $(VENV)/.runtime node_modules/.installed
 
 # p50/p95, queries and bytes at 1k/10k/100k events on SQLite and PostgreSQL: bench/results/server.md
 bench-server: $(VENV)/.runtime node_modules/.installed
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/server.py
 
 install: $(VENV)/.runtime

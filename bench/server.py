@@ -14,6 +14,9 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -110,11 +113,108 @@ print(json.dumps(results))
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+HTTP_PORT = 8799
+BENCH_REDIS = "redis://127.0.0.1:6379/14"
+
+
+def over_http(url, runs, seconds):
+    """The same requests through gunicorn (2 workers) on loopback, Redis as the shared
+    cache; then a bounded wrk load on the cached timeline page."""
+    import http.client
+
+    import redis
+
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": BENCH_REDIS,
+    }
+    python = Path(sys.executable)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [
+            python.parent / "gunicorn",
+            "newsdash.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{HTTP_PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    store = redis.Redis.from_url(BENCH_REDIS)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=1).request("GET", "/leaders/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        results = []
+        for name, path, headers in URLS:
+            http_headers = {key[5:].replace("_", "-").title(): value for key, value in headers.items()}
+            timings = {"cold": [], "warm": []}
+            for phase in ("cold", "warm"):
+                for _ in range(runs):
+                    if phase == "cold":
+                        store.flushdb()
+                    connection = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=120)
+                    start = time.perf_counter()
+                    connection.request("GET", path, headers=http_headers | {"Accept-Encoding": "gzip"})
+                    response = connection.getresponse()
+                    response.read()
+                    timings[phase].append((time.perf_counter() - start) * 1000)
+                    connection.close()
+            results.append(
+                {
+                    "name": name,
+                    **{
+                        f"{phase}_{stat}": value
+                        for phase, values in timings.items()
+                        for stat, value in (("p50", statistics.median(values)), ("p95", p95(values)))
+                    },
+                }
+            )
+        load = None
+        if shutil.which("wrk"):
+            output = subprocess.run(
+                ["wrk", "-t2", "-c16", f"-d{seconds}s", f"http://127.0.0.1:{HTTP_PORT}/timeline/"],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=seconds + 30,
+            ).stdout
+            rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            socket_errors = re.search(r"Socket errors: (.*)", output)
+            load = {
+                "requests_per_second": float(rate.group(1)) if rate else None,
+                "non_2xx": int(errors.group(1)) if errors else 0,
+                "socket_errors": socket_errors.group(1) if socket_errors else "none",
+            }
+        return results, load
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        store.flushdb()
+
+
+def p95(values):
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-http", action="store_true", help="Skip gunicorn and wrk.")
+    parser.add_argument("--load-seconds", type=int, default=10)
     args = parser.parse_args()
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -128,7 +228,8 @@ def main():
             started = time.perf_counter()
             url = ensure_database(kind, n)
             rows = measure(url, args.runs)
-            report["results"].append({"database": kind, "events": n, "pages": rows})
+            http_rows, load = ([], None) if args.no_http else over_http(url, args.runs, args.load_seconds)
+            report["results"].append({"database": kind, "events": n, "pages": rows, "http": http_rows, "load": load})
             print(f"{kind} {n}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     lines = [
         "# Server figures at scale",
@@ -147,6 +248,34 @@ def main():
                 f"| {page['queries']} "
                 f"| {page['cold_p50']:.0f} | {page['cold_p95']:.0f} | {page['warm_p50']:.1f} | {page['warm_p95']:.1f} "
                 f"| {page['kb']:.0f} | {page['kb_gz']:.0f} |"
+            )
+    lines += [
+        "",
+        "## Over HTTP: gunicorn, 2 workers, loopback, Redis cache",
+        "",
+        "Cold: Redis flushed before each request. Load: `wrk -t2 -c16` on the cached `/timeline/`.",
+        "",
+        "| database | events | request | cold p50 ms | cold p95 ms | cached p50 ms | cached p95 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in report["results"]:
+        for page in result["http"]:
+            lines.append(
+                f"| {result['database']} | {result['events']:,} | {page['name']} | {page['cold_p50']:.0f} "
+                f"| {page['cold_p95']:.0f} | {page['warm_p50']:.1f} | {page['warm_p95']:.1f} |"
+            )
+    loads = [r for r in report["results"] if r["load"]]
+    if loads:
+        lines += [
+            "",
+            "| database | events | cached /timeline/ requests/s | non-2xx | socket errors |",
+            "|---|---|---|---|---|",
+        ]
+        for result in loads:
+            load = result["load"]
+            lines.append(
+                f"| {result['database']} | {result['events']:,} | {load['requests_per_second']:.0f} "
+                f"| {load['non_2xx']} | {load['socket_errors']} |"
             )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ is per process, fine for one server.
 
 import hashlib
 import uuid
+from functools import wraps
 
 from django.core.cache import cache
 
@@ -35,3 +36,33 @@ def cached(name, parts, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+# Request headers that change what a page sends back (htmx fragments, zoom refetches).
+PAGE_VARIANTS = ("HX-Request", "HX-Target", "HX-History-Restore-Request", "X-Newsdash-Zoom")
+
+
+def cached_page(view):
+    """Serve a public page's response from the cache, per data version.
+
+    Editors are never served from it (they may preview drafts), and only
+    successful responses are kept; any saved change starts a new version.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        variant = [request.get_host(), request.scheme, request.get_full_path()]
+        variant += [request.headers.get(header, "") for header in PAGE_VARIANTS]
+        variant.append("gzip" in request.headers.get("Accept-Encoding", ""))
+        digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:40]
+        key = f"newsdash:page:{data_version()}:{digest}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, response, TIMEOUT)
+        return response
+
+    return wrapper

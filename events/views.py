@@ -1,5 +1,8 @@
 """HTTP: one view per page; a page serves its named partial to htmx.
 
+Public pages are compressed (they carry no CSRF token, so no BREACH risk) and
+cached whole per data version for readers who are not logged in.
+
 Visibility is decided here and in the querysets: the public only ever gets
 published events, whichever template or partial renders them.
 """
@@ -14,12 +17,13 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from . import charts, explorer
-from .cache import cached
+from .cache import cached, cached_page
 from .forms import TimelineForm
 from .models import Collection, Country, Event, Leader, Participation, SeatingArrangement, Status
 
@@ -114,6 +118,8 @@ def home_overview():
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
+@gzip_page
 def home(request):
     _, collections = form_choices()
     featured = next((collection for collection in collections if collection.featured), None)
@@ -128,6 +134,8 @@ def home(request):
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
+@gzip_page
 def timeline(request):
     context = timeline_context(request, timeline_form(request))
     return render_explorer(request, "events/timeline.html", context)
@@ -135,6 +143,8 @@ def timeline(request):
 
 @require_GET
 @xframe_options_exempt
+@cached_page
+@gzip_page
 def embed_timeline(request):
     return render(request, "events/embed.html", timeline_context(request, timeline_form(request)))
 
@@ -163,6 +173,8 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
+@gzip_page
 def event_detail(request, slug):
     # Editors preview drafts through "view on site"; the public never sees them.
     events = Event.objects.with_details()
@@ -195,6 +207,8 @@ def event_detail(request, slug):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def seating_compare(request):
     """Two arrangements side by side; the URL (a, b, seating) is the share link."""
     arrangements = SeatingArrangement.objects.published().with_seats()
@@ -236,6 +250,8 @@ def seating_compare(request):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def leader_detail(request, slug):
     leader = get_object_or_404(
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
@@ -265,6 +281,8 @@ def leader_detail(request, slug):
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
+@gzip_page
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
     form = timeline_form(request, collection=collection.slug)
@@ -290,6 +308,8 @@ def leader_options(request):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def leader_list(request):
     leaders = (
         Leader.objects.filter(participations__event__status=Status.PUBLISHED)
@@ -329,6 +349,8 @@ def csv_cell(value):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def export_csv(request):
     result, error = export_rows(request)
     if error:
@@ -346,6 +368,8 @@ def export_csv(request):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def export_json(request):
     result, error = export_rows(request)
     if error:
@@ -373,6 +397,8 @@ def timelinejs_date(date, precision):
 
 
 @require_GET
+@cached_page
+@gzip_page
 def export_timelinejs(request):
     """A TimelineJS file: the same story in Knight Lab's TimelineJS. Its text is HTML there, so escaped."""
     result, error = export_rows(request)

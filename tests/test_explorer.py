@@ -391,3 +391,36 @@ def test_a_cached_view_costs_no_timeline_queries(client, dataset):
     cold = queries_for(client, "/timeline/")
     warm = queries_for(client, "/timeline/")
     assert (cold, warm) == (5, 0)
+
+
+def test_a_public_page_is_served_from_the_cache_until_something_changes(client, dataset):
+    """The second reader of a page costs no query; an edit renews every page."""
+    first = client.get("/timeline/?leader=kim-il-sung")
+    assert queries_for(client, "/timeline/?leader=kim-il-sung") == 0
+    assert client.get("/timeline/?leader=kim-il-sung").content == first.content
+    Event.objects.filter(slug="beijing-military-parade-1959").get().save()
+    assert queries_for(client, "/timeline/?leader=kim-il-sung") > 0
+
+
+def test_the_page_cache_keeps_htmx_fragments_and_hosts_apart(client, dataset):
+    full = client.get("/timeline/").content.decode()
+    fragment = client.get("/timeline/", **HTMX_RESULTS).content.decode()
+    assert "<html" in full
+    assert "<html" not in fragment
+    other_host = client.get("/timeline/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'content="http://127.0.0.1/timeline/"' in other_host
+
+
+def test_editors_are_never_served_from_the_page_cache(client, editor, dataset):
+    client.get("/events/beijing-military-parade-2025/")
+    client.force_login(editor)
+    assert queries_for(client, "/events/beijing-military-parade-2025/") > 0
+
+
+def test_public_pages_are_compressed_for_browsers_that_ask(client, dataset):
+    plain = client.get("/timeline/")
+    packed = client.get("/timeline/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert len(packed.content) < len(plain.content) / 3
+    assert "Accept-Encoding" in packed["Vary"]
