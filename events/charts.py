@@ -66,6 +66,34 @@ def plot(traces, layout):
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
+def lanes_layout(order, lane_height, rangeslider):
+    """A date axis over one category lane per name in ``order``, the first at the top."""
+    return {
+        "template": "none",
+        "height": 220 + lane_height * max(len(order), 1),
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "font": {"family": FONT, "size": 13},
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "plot_bgcolor": "#ffffff",
+        "xaxis": {
+            "type": "date",
+            "rangeslider": {"visible": rangeslider, "thickness": 0.08},
+            "gridcolor": "#e6e9ec",
+        },
+        "yaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(order)),
+            "automargin": True,
+            "fixedrange": True,
+            "gridcolor": "#e6e9ec",
+        },
+    }
+
+
 def lanes_of(row, lanes):
     """The row's lanes, escaped: Plotly reads axis labels as HTML too."""
     if lanes == Lanes.KIND:
@@ -154,29 +182,7 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    layout = {
-        "template": "none",
-        "height": 220 + 44 * max(len(order), 1),
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "font": {"family": FONT, "size": 13},
-        "hovermode": "closest",
-        "hoverlabel": {"align": "left"},
-        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        "plot_bgcolor": "#ffffff",
-        "xaxis": {
-            "type": "date",
-            "rangeslider": {"visible": bool(rows), "thickness": 0.08},
-            "gridcolor": "#e6e9ec",
-        },
-        "yaxis": {
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(order)),
-            "automargin": True,
-            "fixedrange": True,
-            "gridcolor": "#e6e9ec",
-        },
-    }
+    layout = lanes_layout(order, lane_height=44, rangeslider=bool(rows))
     if rows:
         layout["xaxis"]["range"] = view or default_range(rows)
     else:
@@ -451,29 +457,7 @@ def density_figure(cells, unit, view=None):
                 hovertemplate="<b>%{marker.color} events</b><br>%{text}<br>%{y}<br>Click to zoom in<extra></extra>",
             )
         )
-    layout = {
-        "template": "none",
-        "height": 220 + 30 * max(len(order), 1),
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "font": {"family": FONT, "size": 13},
-        "hovermode": "closest",
-        "hoverlabel": {"align": "left"},
-        "showlegend": True,
-        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        "plot_bgcolor": "#ffffff",
-        "xaxis": {
-            "type": "date",
-            **({"range": view} if view else {}),
-            "gridcolor": "#e6e9ec",
-            "rangeslider": {"visible": True, "thickness": 0.08},
-        },
-        "yaxis": {
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(order)),
-            "automargin": True,
-            "fixedrange": True,
-            "gridcolor": "#e6e9ec",
-        },
-    }
+    layout = lanes_layout(order, lane_height=30, rangeslider=True)
+    if view:
+        layout["xaxis"]["range"] = view
     return plot(traces, layout)
