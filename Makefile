@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -35,6 +35,10 @@ bench-pages: $(VENV)/.runtime node_modules/.installed
 bench-server: $(VENV)/.runtime node_modules/.installed
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/server.py
+
+# Navigation to chart drawn in headless Chromium at 1k/10k/100k: bench/results/browser.md
+bench-browser: $(VENV)/.dev node_modules/.installed
+	$(BIN)/python bench/browser.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
