@@ -11,9 +11,7 @@ points. Writes bench/results/browser.md and browser.json.
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +21,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from server import BENCH_REDIS, HTTP_PORT, ensure_database  # noqa: E402
+from server import BENCH_REDIS, ensure_database, gunicorn  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -36,17 +34,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 DRAWN = "() => document.querySelector('#timeline-chart .scatterlayer .point') !== null"
-
-
-def wait_for_server(seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on port {HTTP_PORT}")
 
 
 def time_to_drawn(browser, url, runs):
@@ -70,39 +57,12 @@ def main():
     sizes = [int(arg) for arg in sys.argv[1:]] or [1000, 10000, 100000]
     runs = 5
     results = []
-    python = Path(sys.executable)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         version = browser.version
         for n in sizes:
-            env = os.environ | {
-                "DATABASE_URL": ensure_database("postgresql", n),
-                "DEBUG": "0",
-                "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "REDIS_URL": BENCH_REDIS,
-            }
-            subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            server = subprocess.Popen(
-                [
-                    python.parent / "gunicorn",
-                    "newsdash.wsgi",
-                    "-w",
-                    "2",
-                    "-b",
-                    f"127.0.0.1:{HTTP_PORT}",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-            try:
-                wait_for_server()
-                timings = time_to_drawn(browser, f"http://127.0.0.1:{HTTP_PORT}/timeline/", runs)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            with gunicorn(ensure_database("postgresql", n)) as base:
+                timings = time_to_drawn(browser, f"{base}/timeline/", runs)
             results.append({"events": n, "ms": timings, "median": statistics.median(timings), "max": max(timings)})
         browser.close()
     lines = [

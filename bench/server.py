@@ -11,11 +11,13 @@ Writes bench/results/server.md and server.json.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -117,13 +119,9 @@ HTTP_PORT = 8799
 BENCH_REDIS = "redis://127.0.0.1:6379/14"
 
 
-def over_http(url, runs, seconds):
-    """The same requests through gunicorn (2 workers) on loopback, Redis as the shared
-    cache; then a bounded wrk load on the cached timeline page."""
-    import http.client
-
-    import redis
-
+@contextlib.contextmanager
+def gunicorn(url):
+    """gunicorn with 2 workers on loopback, production settings and Redis, for one database."""
     env = os.environ | {
         "DATABASE_URL": url,
         "DEBUG": "0",
@@ -133,28 +131,33 @@ def over_http(url, runs, seconds):
     }
     python = Path(sys.executable)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            python.parent / "gunicorn",
-            "newsdash.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{HTTP_PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    store = redis.Redis.from_url(BENCH_REDIS)
+    command = [python.parent / "gunicorn", "newsdash.wsgi", "-w", "2", "-b", f"127.0.0.1:{HTTP_PORT}"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 30
+        while True:
             try:
-                http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=1).request("GET", "/leaders/")
+                socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.1)
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start on port {HTTP_PORT}") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{HTTP_PORT}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def over_http(url, runs, seconds):
+    """The same requests through gunicorn (2 workers) on loopback, Redis as the shared
+    cache; then a bounded wrk load on the cached timeline page."""
+    import http.client
+
+    import redis
+
+    store = redis.Redis.from_url(BENCH_REDIS)
+    with gunicorn(url):
         results = []
         for name, path, headers in URLS:
             http_headers = {key[5:].replace("_", "-").title(): value for key, value in headers.items()}
@@ -197,11 +200,8 @@ def over_http(url, runs, seconds):
                 "non_2xx": int(errors.group(1)) if errors else 0,
                 "socket_errors": socket_errors.group(1) if socket_errors else "none",
             }
-        return results, load
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        store.flushdb()
+    store.flushdb()
+    return results, load
 
 
 def p95(values):
