@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import charts
+from . import charts, counts
+from .cache import bump_data_version
 from .models import (
     Citation,
     Collection,
@@ -274,6 +275,9 @@ class EventAdmin(HistoryAdmin):
         bulk_update_with_history(
             events, Event, ["status"], default_user=request.user, default_change_reason=f"Set to {status}"
         )
+        # A bulk update sends no signal: the counts and the public pages' cache are renewed here.
+        counts.refresh({event.start_date.year for event in events})
+        bump_data_version()
         if events:
             self.message_user(request, f"{len(events)} event(s) set to {Status(status).label.lower()}.")
 
@@ -301,9 +305,7 @@ class SeatingArrangementAdmin(HistoryAdmin):
         figure = charts.seating_figure(arrangement, seats, charts.Viewpoint.AUDIENCE)
         context = {
             "chart_json": mark_safe(
-                charts.chart_json(
-                    charts.dumps(figure.to_plotly_json()), charts.chart_config("newsdash-seating-preview")
-                )
+                charts.chart_json(charts.dumps(figure), charts.chart_config("newsdash-seating-preview"))
             ),
             "problems": problems,
         }

@@ -1,12 +1,17 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from .cache import bump_data_version
 
 
 def bump_on_change(sender, **kwargs):
-    if sender._meta.app_label == "events":
-        bump_data_version()
+    bump_data_version()
+
+
+def rebuild_counts(using="default", **kwargs):
+    from . import counts
+
+    counts.rebuild(using)
 
 
 class EventsConfig(AppConfig):
@@ -15,6 +20,16 @@ class EventsConfig(AppConfig):
     verbose_name = "News events"
 
     def ready(self):
-        # Any saved or deleted record of ours may change what a cached page shows.
-        post_save.connect(bump_on_change, dispatch_uid="events-bump-on-save")
-        post_delete.connect(bump_on_change, dispatch_uid="events-bump-on-delete")
+        from . import counts
+        from .models import LaneCount
+
+        # Any saved or deleted record of ours may change what a cached page shows. The
+        # counts are derived from the rest; a receiver on them would make every bulk
+        # delete of counts fetch its rows one by one to signal them.
+        for model in self.get_models():
+            if model is not LaneCount:
+                post_save.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
+                post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
+        counts.connect()
+        # Derived rows: after any migration (or a flush) they are counted afresh.
+        post_migrate.connect(rebuild_counts, sender=self, dispatch_uid="counts-rebuild")

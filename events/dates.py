@@ -91,3 +91,11 @@ def format_date(date, precision, qualifier=Qualifier.NONE):
     if qualifier:
         text = f"{Qualifier(qualifier).label.lower()} {text}"
     return text
+
+
+def display(fields):
+    """An event's dates in words, from its ``start_*`` and ``end_*`` fields."""
+    start = format_date(fields["start_date"], fields["start_precision"], fields["start_qualifier"])
+    if fields["end_date"]:
+        return f"{start} – {format_date(fields['end_date'], fields['end_precision'])}"
+    return start

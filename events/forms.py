@@ -57,6 +57,14 @@ class TimelineQuery:
             events = events.in_collection(self.collection)
         return events.overlapping(self.date_from, self.date_to)
 
+    @property
+    def narrowed(self):
+        """Whether the query leaves out any published event."""
+        return any(
+            [self.q, self.leaders, self.countries, self.kinds, self.precisions]
+            + [self.date_from, self.date_to, self.collection, self.view]
+        )
+
     def params(self, **changes):
         """The query string's parameters, in a stable order."""
         values = {

@@ -5,6 +5,8 @@ an editor understands; the rest (a quote must occur in its source) lives in
 ``clean()``.
 """
 
+import collections
+import datetime
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -12,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
-from django.db.models.functions import Trunc
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -295,12 +297,60 @@ class EventQuerySet(models.QuerySet):
     def chronological(self):
         return self.order_by("start_date", "title", "pk")
 
-    def with_participants(self):
-        return self.with_place().prefetch_related(
-            models.Prefetch(
-                "participations", queryset=Participation.objects.select_related("leader__country").order_by("pk")
+    # What ``rows()`` reads of each event.
+    ROW_FIELDS = ["pk", "slug", "title", "summary", "kind", "reported_as", "period_end"]
+    ROW_FIELDS += ["start_date", "start_precision", "start_qualifier", "end_date", "end_precision"]
+
+    def rows(self):
+        """Each event as plain data for charts, tables and exports, read as values in
+        two queries: for a thousand events, model instances would cost more than the SQL."""
+        events = list(
+            self.values(
+                *self.ROW_FIELDS,
+                place_name=F("place__name"),
+                place_city=F("place__city"),
+                place_country=F("place__country__name"),
             )
         )
+        people = collections.defaultdict(list)
+        if events:
+            participants = (
+                Participation.objects.filter(event__in=[event["pk"] for event in events])
+                .order_by("pk")
+                .values_list("event_id", "leader__name", "leader__country__name")
+            )
+            for event_id, name, country in participants:
+                people[event_id].append((name, country))
+        url = reverse("events:event_detail", kwargs={"slug": "-"})[:-2]  # once, not a reverse() per row
+        kinds, reported = dict(Event.Kind.choices), dict(Event.ReportedAs.choices)
+        rows = []
+        for event in events:
+            place = event["place_name"] or ""
+            if place and event["place_city"] and event["place_city"] != place:
+                place = f"{place}, {event['place_city']}"
+            countries = [country for _, country in people[event["pk"]]]
+            if place:
+                countries.append(event["place_country"])
+            happened = event["reported_as"] == Event.ReportedAs.HAPPENED
+            rows.append(
+                {
+                    "slug": event["slug"],
+                    "title": event["title"],
+                    "url": f"{url}{event['slug']}/",
+                    "date": dates.display(event),
+                    "start": event["start_date"],
+                    "end": event["period_end"],
+                    "precision": event["start_precision"],
+                    "kind": kinds.get(event["kind"], event["kind"]),
+                    "place": f"{place}, {event['place_country']}" if place else "",
+                    "leaders": [name for name, _ in people[event["pk"]]],
+                    "countries": list(dict.fromkeys(countries)),
+                    "happened": happened,
+                    "reported_as": "" if happened else reported[event["reported_as"]].lower(),
+                    "summary": event["summary"],
+                }
+            )
+        return rows
 
     def for_leaders(self, slugs):
         return self.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), leader__slug__in=slugs)))
@@ -340,23 +390,51 @@ class EventQuerySet(models.QuerySet):
 
     def density(self, unit, lanes, top=30):
         """Events counted per lane and period (``unit``: day, month or year), for the
-        ``top`` busiest lanes: one query, its lanes chosen in a subquery."""
+        ``top`` busiest lanes: one query.
+
+        Periods are extracted as numbers, not truncated dates: PostgreSQL's
+        date_trunc() goes through timestamps with time zones and costs twice as much.
+        """
         field = self.LANE_FIELDS[lanes]
         events = self.order_by()
-        if lanes != "kind":
-            busiest = events.values(field).annotate(n=Count("pk")).order_by("-n").values(field)[:top]
-            events = events.filter(**{f"{field}__in": busiest})
-        cells = (
-            events.annotate(bucket=Trunc("start_date", unit, output_field=models.DateField()))
-            .values("bucket", field)
-            .annotate(count=Count("pk", distinct=True))
-            .order_by("bucket", field)
-        )
+        if lanes == "leader":
+            # A leader takes part in an event once (participation_once_per_event), so a
+            # plain count is a count of events; the busiest leaders are picked by id,
+            # which lets the outer query read only their participations from the index.
+            busiest = (
+                events.values("participations__leader")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "participations__leader")
+                .values("participations__leader")[:top]
+            )
+            events = events.filter(participations__leader__in=busiest)
+            count = Count("pk")
+        else:
+            count = Count("pk", distinct=lanes == "country")
+        parts = {"year": ExtractYear("start_date")}
+        if unit != "year":
+            parts["month"] = ExtractMonth("start_date")
+        if unit == "day":
+            parts["day"] = ExtractDay("start_date")
+        cells = events.values(**parts, lane=F(field)).annotate(count=count)
         labels = dict(Event.Kind.choices) if lanes == "kind" else {}
-        return [
-            {"lane": str(labels.get(cell[field], cell[field])), "start": cell["bucket"], "count": cell["count"]}
+        cells = [
+            {
+                "lane": str(labels.get(cell["lane"], cell["lane"])),
+                "start": datetime.date(cell["year"], cell.get("month", 1), cell.get("day", 1)),
+                "count": cell["count"],
+            }
             for cell in cells
+            if cell["lane"] is not None  # an event with no participant has no country lane
         ]
+        if lanes != "leader":
+            # Few countries and kinds: the busiest are picked here, from the same counts.
+            totals = collections.Counter()
+            for cell in cells:
+                totals[cell["lane"]] += cell["count"]
+            keep = sorted(totals, key=lambda lane: (-totals[lane], lane))[:top]
+            cells = [cell for cell in cells if cell["lane"] in keep]
+        return sorted(cells, key=lambda cell: (cell["start"], cell["lane"]))
 
 
 class Event(models.Model):
@@ -440,38 +518,11 @@ class Event(models.Model):
 
     @property
     def date_display(self):
-        start = dates.format_date(self.start_date, self.start_precision, self.start_qualifier)
-        if self.end_date:
-            return f"{start} – {dates.format_date(self.end_date, self.end_precision)}"
-        return start
+        return dates.display(vars(self))
 
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
-
-    def as_row(self):
-        """Plain data for charts and exports (needs ``with_participants()``)."""
-        leaders = [participation.leader for participation in self.participations.all()]
-        countries = [leader.country.name for leader in leaders]
-        if self.place:
-            countries.append(self.place.country.name)
-        happened = self.reported_as == self.ReportedAs.HAPPENED
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "url": self.get_absolute_url(),
-            "date": self.date_display,
-            "start": self.start_date,
-            "end": self.period_end,
-            "precision": self.start_precision,
-            "kind": self.get_kind_display(),
-            "place": f"{self.place}, {self.place.country}" if self.place else "",
-            "leaders": [leader.name for leader in leaders],
-            "countries": list(dict.fromkeys(countries)),
-            "happened": happened,
-            "reported_as": "" if happened else self.get_reported_as_display().lower(),
-            "summary": self.summary,
-        }
 
 
 class Participation(models.Model):
@@ -729,3 +780,36 @@ class CollectionEntry(models.Model):
 
     def __str__(self):
         return f"{self.collection}: {self.event}"
+
+
+class LaneCount(models.Model):
+    """Published events per timeline lane and year, with each lane's total (``year``
+    empty): kept in step with every save by ``events.counts``, so the timeline of
+    everything is counted from these few rows, not from every participation."""
+
+    class Lanes(models.TextChoices):
+        LEADER = "leader", "Leader"
+        COUNTRY = "country", "Country"
+        KIND = "kind", "Kind of event"
+
+    lanes = models.CharField(max_length=10, choices=Lanes.choices)
+    lane = models.CharField(max_length=200)  # the lane's label: a leader's or country's name, or a kind
+    year = models.SmallIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField()
+    # The first day and the last the lane's events cover, for the timeline's range.
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lanes", "lane", "year"], condition=Q(year__isnull=False), name="lanecount_once_a_year"
+            ),
+            models.UniqueConstraint(
+                fields=["lanes", "lane"], condition=Q(year__isnull=True), name="lanecount_one_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["lanes", "year", "count"], name="lanecount_busiest")]
+
+    def __str__(self):
+        return f"{self.lanes} {self.lane} {self.year or 'total'}: {self.count}"

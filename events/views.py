@@ -25,7 +25,7 @@ from django_htmx.http import push_url, replace_url
 from . import charts, explorer
 from .cache import cached, cached_page
 from .forms import TimelineForm
-from .models import Collection, Country, Event, Leader, Participation, SeatingArrangement, Status
+from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement, Status
 
 
 def form_choices():
@@ -33,10 +33,10 @@ def form_choices():
 
     def compute():
         published = Event.objects.published()
-        # Two subqueries, not an OR across two joins, which multiplies rows.
-        participants = Participation.objects.filter(event__in=published).values("leader__country")
-        places = published.filter(place__isnull=False).values("place__country")
-        countries = Country.objects.filter(Q(pk__in=participants) | Q(pk__in=places)).order_by("name")
+        # Participants' countries are the country lanes counted for the timeline.
+        participants = Q(name__in=LaneCount.objects.filter(lanes="country", year__isnull=True).values("lane"))
+        places = Q(pk__in=published.filter(place__isnull=False).values("place__country"))
+        countries = Country.objects.filter(participants | places).order_by("name")
         return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
 
     return cached("form-choices", (), compute)
@@ -164,9 +164,7 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
         "arrangement": arrangement,
         "chart_id": f"seating-figure-{arrangement.pk}{key}",
         "min_width": charts.seating_min_width(seats),
-        "chart_json": mark_safe(
-            charts.chart_json(charts.dumps(figure.to_plotly_json()), charts.chart_config(filename))
-        ),
+        "chart_json": mark_safe(charts.chart_json(charts.dumps(figure), charts.chart_config(filename))),
         "seats": [seat | {"words": charts.seat_position_words(seat, host, data["perspective"])} for seat in seats],
     }
 
@@ -256,8 +254,8 @@ def leader_detail(request, slug):
     leader = get_object_or_404(
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
     )
-    events = Event.objects.published().with_participants().for_leaders([slug]).chronological()
-    rows = [event.as_row() for event in events]
+    events = Event.objects.published().for_leaders([slug]).chronological()
+    rows = events.rows()
     co_participants = (
         Leader.objects.filter(participations__event__in=events.values("pk"))
         .exclude(pk=leader.pk)
@@ -272,7 +270,7 @@ def leader_detail(request, slug):
         "rows": rows,
         "co_participants": co_participants,
         "chart_json": mark_safe(
-            charts.chart_json(charts.dumps(figure.to_plotly_json()), charts.chart_config(f"newsdash-{leader.slug}"))
+            charts.chart_json(charts.dumps(figure), charts.chart_config(f"newsdash-{leader.slug}"))
         ),
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
@@ -330,8 +328,7 @@ def export_rows(request):
         return None, HttpResponseBadRequest(
             "This export's query has problems:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
         )
-    events = query.apply(Event.objects.published().with_participants()).chronological()
-    return (query, [event.as_row() for event in events]), None
+    return (query, query.apply(Event.objects.published()).chronological().rows()), None
 
 
 def describe_rows(query, rows):

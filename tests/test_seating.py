@@ -3,6 +3,7 @@
 import json
 import re
 
+import plotly.graph_objects as go
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,8 +49,8 @@ def x_of(figure):
 
 
 def test_kim_and_putin_sit_either_side_of_xi_and_swap_with_the_viewpoint():
-    audience = x_of(charts.seating_figure(ROSTRUM, PARADE, Viewpoint.AUDIENCE))
-    host = x_of(charts.seating_figure(ROSTRUM, PARADE, Viewpoint.HOST))
+    audience = x_of(go.Figure(charts.seating_figure(ROSTRUM, PARADE, Viewpoint.AUDIENCE)))
+    host = x_of(go.Figure(charts.seating_figure(ROSTRUM, PARADE, Viewpoint.HOST)))
     assert audience["Xi Jinping"] == host["Xi Jinping"] == 0
     # Xi's own left is the audience's right.
     assert audience["Kim Jong-un"] > 0 > audience["Vladimir Putin"]
@@ -58,19 +59,19 @@ def test_kim_and_putin_sit_either_side_of_xi_and_swap_with_the_viewpoint():
 
 def test_a_source_speaking_for_the_audience_is_drawn_the_other_way_round():
     reported = ROSTRUM | {"perspective": "audience"}
-    audience = x_of(charts.seating_figure(reported, PARADE, Viewpoint.AUDIENCE))
+    audience = x_of(go.Figure(charts.seating_figure(reported, PARADE, Viewpoint.AUDIENCE)))
     assert audience["Kim Jong-un"] < 0 < audience["Vladimir Putin"]
 
 
 def test_the_chart_says_which_viewpoint_it_shows_and_that_the_source_did_not():
-    title = charts.seating_figure(ROSTRUM, PARADE, Viewpoint.HOST).layout.title.text
+    title = go.Figure(charts.seating_figure(ROSTRUM, PARADE, Viewpoint.HOST)).layout.title.text
     assert "Seen from behind Xi Jinping, facing the audience" in title
     assert "the source does not say whose left it meant" in title
-    assert "Seen from the audience" in charts.seating_figure(ROSTRUM, PARADE).layout.title.text
+    assert "Seen from the audience" in go.Figure(charts.seating_figure(ROSTRUM, PARADE)).layout.title.text
 
 
 def test_hover_tells_the_position_in_words_and_the_sources_quote():
-    figure = charts.seating_figure(ROSTRUM | {"perspective": "host"}, PARADE)
+    figure = go.Figure(charts.seating_figure(ROSTRUM | {"perspective": "host"}, PARADE))
     hover = {
         name: text for t in figure.data if t.customdata for name, text in zip(t.customdata, t.hovertext, strict=True)
     }
@@ -86,7 +87,7 @@ def test_uncited_disputed_and_unknown_seats_look_different_and_have_a_legend():
         seat("Vladimir Putin", 1, stance="disputes"),
         seat("", 2, cited=False) | {"leader": ""},
     ]
-    figure = charts.seating_figure(ROSTRUM, seats)
+    figure = go.Figure(charts.seating_figure(ROSTRUM, seats))
     styles = {trace.name: trace.marker.symbol for trace in figure.data}
     assert styles == {
         "Host": "star",
@@ -99,25 +100,25 @@ def test_uncited_disputed_and_unknown_seats_look_different_and_have_a_legend():
 
 def test_hover_and_labels_are_escaped():
     hostile = [seat("<img src=x onerror=alert(1)>", 0, is_host=True)]
-    figure = charts.seating_figure(ROSTRUM | {"name": "<script>"}, hostile)
+    figure = go.Figure(charts.seating_figure(ROSTRUM | {"name": "<script>"}, hostile))
     assert "<img" not in figure.data[0].hovertext[0]
     assert "<img" not in figure.layout.annotations[0].text
     assert "<script>" not in figure.layout.title.text
 
 
 def test_long_rows_write_names_upright_so_they_do_not_collide():
-    few = charts.seating_figure(ROSTRUM, PARADE)
+    few = go.Figure(charts.seating_figure(ROSTRUM, PARADE))
     assert {a.textangle for a in few.layout.annotations} == {0}
     many = [seat(f"Leader {i}", i - 13, is_host=i == 13) for i in range(27)]
-    crowded = charts.seating_figure(ROSTRUM, many)
+    crowded = go.Figure(charts.seating_figure(ROSTRUM, many))
     assert {a.textangle for a in crowded.layout.annotations} == {-90}
-    two_rows = charts.seating_figure(ROSTRUM, many + [seat("Back", 0, row=1)])
+    two_rows = go.Figure(charts.seating_figure(ROSTRUM, many + [seat("Back", 0, row=1)]))
     ys = {a.text: a.y for a in two_rows.layout.annotations}
     assert ys["Back"] > ys["Leader 0"], "the back row is drawn above the front row"
 
 
 def test_leaders_present_in_both_arrangements_are_ringed():
-    figure = charts.seating_figure(ROSTRUM, PARADE, shared=frozenset({"Kim Jong-un"}))
+    figure = go.Figure(charts.seating_figure(ROSTRUM, PARADE, shared=frozenset({"Kim Jong-un"})))
     ring = next(trace for trace in figure.data if trace.name == "Also in the other arrangement")
     assert list(ring.x) == [x_of(figure)["Kim Jong-un"]]
 

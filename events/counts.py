@@ -1,0 +1,146 @@
+"""Published events per lane and year (``LaneCount``), kept in step with the data.
+
+Counting 100,000 events per lane means joining every participation; these rows
+hold the answer for the unfiltered timeline. Every save or delete that can move
+an event between lanes or years refreshes the years it touches (see apps.py);
+bulk writes call ``rebuild()``. A test compares the rows with a fresh count.
+"""
+
+import datetime
+
+from django.db import connections, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+
+from .models import Country, Event, EventQuerySet, LaneCount, Leader, Participation, Status
+
+
+def lane_cells(events):
+    """A ``LaneCount`` per lane and year of ``events``, counted by the database."""
+    for lanes, field in EventQuerySet.LANE_FIELDS.items():
+        cells = (
+            events.order_by()
+            .values(year=ExtractYear("start_date"), lane=F(field))
+            .annotate(
+                count=Count("pk", distinct=lanes == "country"), first_day=Min("start_date"), last_day=Max("period_end")
+            )
+        )
+        for cell in cells:
+            if cell["lane"] is not None:
+                yield LaneCount(lanes=lanes, **cell)
+
+
+def in_years(years):
+    spans = Q()
+    for year in years:
+        spans |= Q(start_date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    return spans
+
+
+@transaction.atomic
+def refresh(years):
+    """Count the years again, then the totals of every lane they touch."""
+    years = sorted({year for year in years if year})
+    if not years:
+        return
+    stale = LaneCount.objects.filter(year__in=years)
+    touched = set(stale.values_list("lanes", "lane"))
+    stale.delete()
+    events = Event.objects.published().filter(in_years(years))
+    rows = list(lane_cells(events))
+    LaneCount.objects.bulk_create(rows)
+    touched |= {(row.lanes, row.lane) for row in rows}
+    for lanes in LaneCount.Lanes.values:
+        names = [lane for kind, lane in touched if kind == lanes]
+        if names:
+            recount_totals(LaneCount.objects.filter(lanes=lanes, lane__in=names))
+
+
+def rebuild(using="default"):
+    """Every row again, after bulk writes that send no signals."""
+    if LaneCount._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before the counts existed
+    with transaction.atomic(using=using):
+        counts = LaneCount.objects.using(using)
+        counts.all().delete()
+        counts.bulk_create(lane_cells(Event.objects.using(using).published()), batch_size=5000)
+        recount_totals(counts.all())
+
+
+def recount_totals(rows):
+    rows.filter(year__isnull=True).delete()
+    totals = (
+        rows.filter(year__isnull=False)
+        .values("lanes", "lane")
+        .annotate(count=Sum("count"), first_day=Min("first_day"), last_day=Max("last_day"))
+        .order_by()
+    )
+    LaneCount.objects.using(rows.db).bulk_create([LaneCount(**row) for row in totals], batch_size=5000)
+
+
+def years_of(events):
+    return set(events.order_by().values_list(ExtractYear("start_date"), flat=True).distinct())
+
+
+def density(lanes, top=30):
+    """The unfiltered timeline's cells at yearly resolution, as ``EventQuerySet.density``
+    gives them: one query, its busiest lanes chosen by their totals."""
+    busiest = LaneCount.objects.filter(lanes=lanes, year__isnull=True).order_by("-count", "lane").values("lane")[:top]
+    cells = LaneCount.objects.filter(lanes=lanes, year__isnull=False, lane__in=busiest).order_by("year", "lane")
+    labels = dict(Event.Kind.choices) if lanes == "kind" else {}
+    return [
+        {"lane": str(labels.get(cell.lane, cell.lane)), "start": datetime.date(cell.year, 1, 1), "count": cell.count}
+        for cell in cells
+    ]
+
+
+def stats():
+    """``EventQuerySet.stats()`` of every published event, from the kinds' totals."""
+    return LaneCount.objects.filter(lanes="kind", year__isnull=True).aggregate(
+        count=Coalesce(Sum("count"), 0), first=Min("first_day"), last=Max("last_day")
+    )
+
+
+# What a save may change in the counts: the fields that place an event in a lane and a year.
+TRACKED = {Event: ("start_date", "status", "kind"), Leader: ("name", "country_id"), Country: ("name",)}
+
+
+def remember(sender, instance, **kwargs):
+    if instance.pk:
+        instance._counted = sender.objects.filter(pk=instance.pk).values(*TRACKED[sender]).first()
+
+
+def saved(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loaddata: the restored rows are counted by rebuild()
+        return
+    before = getattr(instance, "_counted", None)
+    if not created and before == {name: getattr(instance, name) for name in TRACKED[sender]}:
+        return
+    if sender is Event:
+        # From the database: the instance may still hold its date as the text it was given.
+        refresh(years_of(Event.objects.filter(pk=instance.pk)) | {before and before["start_date"].year})
+    elif sender is Leader:
+        refresh(years_of(Event.objects.filter(participations__leader=instance)))
+    else:
+        refresh(years_of(Event.objects.filter(participations__leader__country=instance)))
+
+
+def event_deleted(sender, instance, **kwargs):
+    if instance.status == Status.PUBLISHED:
+        refresh({instance.start_date.year})
+
+
+def participation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(years_of(Event.objects.published().filter(pk=instance.event_id)))
+
+
+def connect():
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for model in TRACKED:
+        pre_save.connect(remember, sender=model, dispatch_uid=f"counts-remember-{model.__name__}")
+        post_save.connect(saved, sender=model, dispatch_uid=f"counts-saved-{model.__name__}")
+    post_delete.connect(event_deleted, sender=Event, dispatch_uid="counts-event-deleted")
+    post_save.connect(participation_changed, sender=Participation, dispatch_uid="counts-participation-saved")
+    post_delete.connect(participation_changed, sender=Participation, dispatch_uid="counts-participation-deleted")
