@@ -20,6 +20,8 @@ class Lanes:
 
 
 NO_LANE = {Lanes.LEADER: "No leader named", Lanes.COUNTRY: "No country named", Lanes.KIND: "Other"}
+OTHER_LANE = {Lanes.LEADER: "Other leaders", Lanes.COUNTRY: "Other countries", Lanes.KIND: "Other kinds"}
+MAX_LANES = 30  # the busiest lanes of a view; the rest share one, so the chart stays readable
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,22 @@ def midpoint(start, end):
 
 
 def lane_order(rows, lanes):
-    """Lanes in the order their first event happened, first at the top."""
-    order = {}
+    """Lanes in the order their first event happened, first at the top: the
+    ``MAX_LANES`` busiest, then one lane for all the others."""
+    order, counts = {}, {}
     for row in rows:
         for lane in lanes_of(row, lanes):
             order.setdefault(lane, len(order))
-    return list(order)
+            counts[lane] = counts.get(lane, 0) + 1
+    if len(order) <= MAX_LANES:
+        return list(order)
+    busiest = sorted(order, key=lambda lane: (-counts[lane], order[lane]))[:MAX_LANES]
+    return sorted(busiest, key=order.get) + [OTHER_LANE[lanes]]
+
+
+def lanes_in(row, lanes, drawn):
+    """The row's lanes among those ``drawn``: its own, or the shared lane, once."""
+    return list(dict.fromkeys(lane if lane in drawn else OTHER_LANE[lanes] for lane in lanes_of(row, lanes)))
 
 
 def default_range(rows):
@@ -136,8 +148,9 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
     covers; a band spans a month, a year or an event's start to end."""
     traces, annotations = [], []
     order = lane_order(rows, lanes)
+    drawn = set(order)
     for precision, mark in MARKS.items():
-        marks = [(row, lane) for row in rows if row["precision"] == precision for lane in lanes_of(row, lanes)]
+        marks = [(row, lane) for row in rows if row["precision"] == precision for lane in lanes_in(row, lanes, drawn)]
         if not marks:
             continue
         band_x, band_y = [], []
@@ -159,6 +172,7 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
                     name=f"{mark.name} (span)",
                 )
             )
+        symbols = [mark.symbol if row.get("happened", True) else f"{mark.symbol}-open" for row, _ in marks]
         traces.append(
             scatter(
                 x=[
@@ -170,7 +184,7 @@ def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
                 name=mark.name,
                 legendgroup=precision,
                 marker={
-                    "symbol": [mark.symbol if row.get("happened", True) else f"{mark.symbol}-open" for row, _ in marks],
+                    "symbol": symbols if len(set(symbols)) > 1 else symbols[0],
                     "size": 14,
                     "color": mark.colour,
                     "line": {"width": 2, "color": mark.colour},

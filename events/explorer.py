@@ -8,7 +8,7 @@ from . import charts, counts
 from .cache import cached
 from .models import Event
 
-DETAIL_LIMIT = 1500  # events drawn one by one; more are counted instead
+DETAIL_LIMIT = 1000  # events drawn one by one; more are counted instead
 PAGE_SIZE = 50  # rows of the table under the chart
 
 

@@ -42,7 +42,7 @@ def test_an_exact_day_is_a_marker_on_that_day():
 def test_a_year_is_drawn_as_a_band_over_the_year_never_as_a_day():
     figure = go.Figure(charts.timeline_figure([row("parade-1959", "1959-01-01", "1959-12-31", precision="year")]))
     trace = markers(figure)["Year known"]
-    assert trace.marker.symbol[0] == "diamond"
+    assert trace.marker.symbol == "diamond"
     assert trace.x[0] == datetime.date(1959, 7, 2), "the marker sits mid-year, not on 1 January"
     band = next(t for t in figure.data if t.mode == "lines")
     assert list(band.x) == [datetime.date(1959, 1, 1), datetime.date(1959, 12, 31), None]
@@ -61,7 +61,7 @@ def test_each_precision_has_its_own_legend_entry_and_symbol():
     )
     traces = markers(figure)
     assert set(traces) == {"Exact day", "Month known", "Year known"}
-    assert len({trace.marker.symbol[0] for trace in traces.values()}) == 3
+    assert len({trace.marker.symbol for trace in traces.values()}) == 3
 
 
 def test_lanes_follow_the_choice_and_an_event_appears_once_per_leader():
@@ -117,11 +117,26 @@ def test_the_bucket_follows_the_zoom():
 
 
 def test_scheduled_and_possible_events_are_hollow():
-    trace = markers(
-        go.Figure(charts.timeline_figure([row("plan", "2025-09-03", happened=False, reported_as="possible")]))
-    )
-    assert trace["Exact day"].marker.symbol[0] == "circle-open"
-    assert "(possible)" in trace["Exact day"].hovertext[0]
+    plan = row("plan", "2025-09-03", happened=False, reported_as="possible")
+    trace = markers(go.Figure(charts.timeline_figure([plan, row("done", "2025-09-04")])))["Exact day"]
+    assert list(trace.marker.symbol) == ["circle-open", "circle"]
+    assert "(possible)" in trace.hovertext[0]
+    alone = markers(go.Figure(charts.timeline_figure([plan])))["Exact day"]
+    assert alone.marker.symbol == "circle-open", "one symbol for a trace whose marks all share it"
+
+
+def test_past_thirty_lanes_the_quietest_share_one():
+    rows = [row(f"e{i}", "2020-01-01", leaders=[f"Leader {i:02}"]) for i in range(40)]
+    rows += [row(f"again{i}", "2021-01-01", leaders=[f"Leader {i:02}", "Leader 39"]) for i in range(30)]
+    rows.append(row("pair", "2022-01-01", leaders=["Leader 30", "Leader 31"]))
+    figure = go.Figure(charts.timeline_figure(rows))
+    lanes = list(reversed(figure.layout.yaxis.categoryarray))  # top to bottom
+    assert len(lanes) == 31
+    assert lanes[-1] == "Other leaders"
+    assert "Leader 39" in lanes, "the busiest leader keeps a lane"
+    trace = markers(figure)["Exact day"]
+    pair = [lane for slug, lane in zip(trace.customdata, trace.y, strict=True) if slug == "pair"]
+    assert pair == ["Other leaders"], "an event with two leaders in the shared lane is drawn there once"
 
 
 def test_the_view_range_from_the_link_is_the_axis_range():

@@ -1,0 +1,42 @@
+"""Static files as production serves them: collected, hashed, compressed, cached for a year."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+PRODUCTION_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+SCRIPT = re.compile(r'<script src="(/static/[^"]+)"')
+JS_BUDGET = 450 * 1024  # compressed JavaScript per page
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STATIC, DEBUG=False):
+        call_command("collectstatic", "--noinput", verbosity=0)
+        yield root
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_every_script_is_compressed_cached_for_a_year_and_within_budget(collected, dataset, encoding):
+    with override_settings(STATIC_ROOT=collected, STORAGES=PRODUCTION_STATIC, DEBUG=False):
+        client = Client()
+        page = client.get("/timeline/").content.decode()
+        scripts = SCRIPT.findall(page)
+        assert any("plotly" in src for src in scripts)
+        assert any("htmx" in src for src in scripts)
+        total = 0
+        for src in scripts:
+            response = client.get(src, HTTP_ACCEPT_ENCODING=encoding)
+            assert response.status_code == 200, src
+            assert response["Content-Encoding"] == encoding, src
+            assert "max-age=315360000" in response["Cache-Control"]
+            assert "immutable" in response["Cache-Control"]
+            total += len(b"".join(response.streaming_content))
+        assert total <= JS_BUDGET, f"{total / 1024:.0f} KB of {encoding} JavaScript"
