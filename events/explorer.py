@@ -44,6 +44,7 @@ def build(query):
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
+        "height": figure["layout"]["height"],
         "aggregated": unit,
         "rows": rows,
         "count": count,

@@ -77,6 +77,7 @@ def timeline_context(request, form):
             "next": request.path + query.querystring(page=page + 1) if page < result["pages"] else "",
         },
         "chart_json": mark_safe(charts.chart_json(result["figure_json"], charts.chart_config(filename))),
+        "chart_height": result["height"],
         "panel": panel,
         "close_url": request.path + (query.querystring(event="") or "?"),
         "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
@@ -272,6 +273,7 @@ def leader_detail(request, slug):
         "chart_json": mark_safe(
             charts.chart_json(charts.dumps(figure), charts.chart_config(f"newsdash-{leader.slug}"))
         ),
+        "chart_height": figure["layout"]["height"],
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
     return render(request, "events/leader_detail.html", context)

@@ -156,16 +156,21 @@
     }
   });
 
-  // On a phone the filters start folded, so the chart comes first.
-  function foldFilters() {
+  // The filters come folded, so a phone shows the chart first; a wide screen has room
+  // for them beside it, and unfolding them there moves nothing else.
+  function unfoldFilters() {
     var box = document.getElementById("filters-box");
-    if (box && window.matchMedia("(max-width: 63.99rem)").matches) box.open = false;
+    if (box && window.matchMedia("(min-width: 64rem)").matches) box.open = true;
   }
 
   function start() {
-    foldFilters();
+    unfoldFilters();
+    // Drawing is the page's longest task: it waits for the first paint, so the text shows at once.
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () { drawAll(document); });
+    });
+    // Charts that htmx swaps in later.
     if (window.htmx) window.htmx.onLoad(drawAll);
-    else drawAll(document);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -119,6 +119,25 @@ def test_a_phone_sees_the_whole_page_without_sideways_scrolling(browser, site):
     page.close()
 
 
+@pytest.mark.parametrize(("width", "filters_open"), [(375, False), (1440, True)])
+def test_nothing_moves_while_the_page_loads_and_the_chart_draws(browser, site, width, filters_open):
+    """The chart's room is kept before plotly.js draws it, and the filters unfold only
+    where they sit beside the chart: the layout does not shift under the reader."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.add_init_script(
+        """window.__shift = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(shift => {
+            if (!shift.hadRecentInput) window.__shift += shift.value;
+        })).observe({type: 'layout-shift', buffered: true});"""
+    )
+    page.goto(f"{site}/timeline/")
+    chart_state(page)
+    page.wait_for_timeout(300)  # let any late shift be recorded
+    assert page.evaluate("() => window.__shift") < 0.01
+    assert page.evaluate("() => document.getElementById('filters-box').open") is filters_open
+    page.close()
+
+
 @pytest.mark.parametrize(
     "path",
     [
