@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -36,9 +36,14 @@ bench-server: $(VENV)/.runtime node_modules/.installed
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/server.py
 
-# Navigation to chart drawn in headless Chromium at 1k/10k/100k: bench/results/browser.md
+# Navigation to chart drawn in headless Chromium at 1k/10k/100k, against vis-timeline and TimelineJS:
+# bench/results/browser.md
 bench-browser: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/browser.py
+
+# Lighthouse performance of /timeline/, mobile and desktop, at 10k/100k: bench/results/lighthouse.md
+bench-lighthouse: $(VENV)/.dev node_modules/.installed
+	$(BIN)/python bench/lighthouse.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
@@ -55,7 +60,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-# plotly.js and axe-core come from npm, pinned by package-lock.json; never copied into the repo.
+# plotly.js, axe-core and the benchmarks' peers and Lighthouse come from npm, pinned by package-lock.json;
+# never copied into the repo.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
