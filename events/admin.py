@@ -6,7 +6,9 @@ seats in one form.
 """
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery, UniqueConstraint
@@ -16,6 +18,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
@@ -39,8 +42,64 @@ from .models import (
 )
 
 
+class VersionedForm(forms.ModelForm):
+    """Optimistic locking: the form remembers which saved version it was opened on, and a
+    save made on top of someone else's later one is refused, with what they changed."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            latest = self.instance.history.order_by("-history_id").first()
+            self.initial["loaded_version"] = latest.history_id if latest else None
+
+    @property
+    def changed_data(self):
+        # The version marker is bookkeeping, not an edit: the history log leaves it out.
+        return [name for name in super().changed_data if name != "loaded_version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if not self.instance.pk or loaded is None:
+            return cleaned
+        history = self.instance.history.order_by("-history_id")
+        latest = history.first()
+        if latest is None or latest.history_id == loaded:
+            return cleaned
+        opened = history.filter(history_id=loaded).first()
+        changes = []
+        if opened is not None:
+            for change in latest.diff_against(opened, foreign_keys_are_objs=False).changes:
+                label = capfirst(self.instance._meta.get_field(change.field).verbose_name)
+                changes.append(f"{label}: “{change.old}” → “{change.new}”")
+        who = latest.history_user or "another editor"
+        when = latest.history_date.strftime("%d %b %Y %H:%M")
+        raise ValidationError(
+            f"{who} saved this {self.instance._meta.verbose_name} at {when} UTC, after you opened it. "
+            f"Their changes: {'; '.join(changes) or 'its citations, participants or seating'}. "
+            "Yours are not saved, so nothing of theirs is overwritten: copy what you need, "
+            "reload the page to see their version, and make your changes again.",
+            code="edited_meanwhile",
+        )
+
+
 class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
-    """Base for every editor-facing model: history with revert, nested inlines."""
+    """Base for every editor-facing model: history with revert, nested inlines, and
+    refusal of a save made over someone else's (``VersionedForm``)."""
+
+    form = VersionedForm
+    # A source's address typed without a scheme is read as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "loaded_version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # Hidden: the admin renders its input without a visible row.
+        first, options = fieldsets[0]
+        return [(first, {**options, "fields": [*options["fields"], "loaded_version"]}), *fieldsets[1:]]
 
 
 class ExplainedFormSet(nested_admin.formsets.NestedInlineFormSet):
@@ -192,7 +251,7 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit() and len(value) <= 4:  # "²" is a digit to isdigit()
             return queryset.filter(start_date__year=int(value))
         return queryset
 
@@ -275,6 +334,8 @@ class EventAdmin(HistoryAdmin):
         bulk_update_with_history(
             events, Event, ["status"], default_user=request.user, default_change_reason=f"Set to {status}"
         )
+        for event in events:
+            self.log_change(request, event, f"Set to {status}.")
         # A bulk update sends no signal: the counts and the public pages' cache are renewed here.
         counts.refresh({event.start_date.year for event in events})
         bump_data_version()

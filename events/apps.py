@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 
@@ -6,6 +8,20 @@ from .cache import bump_data_version
 
 def bump_on_change(sender, **kwargs):
     bump_data_version()
+
+
+def log_admin_change(sender, instance, created, **kwargs):
+    """Every change made through the admin, in the log as well as in the admin's history."""
+    if created:
+        logging.getLogger("newsdash.admin").info(
+            "%s %s %s %s %r: %s",
+            instance.user,
+            {1: "added", 2: "changed", 3: "deleted"}.get(instance.action_flag, "touched"),
+            instance.content_type.model if instance.content_type_id else "object",
+            instance.object_id,
+            instance.object_repr,
+            instance.get_change_message() or "no fields changed",
+        )
 
 
 def rebuild_counts(using="default", **kwargs):
@@ -31,5 +47,8 @@ class EventsConfig(AppConfig):
                 post_save.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
                 post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
         counts.connect()
+        from django.contrib.admin.models import LogEntry
+
+        post_save.connect(log_admin_change, sender=LogEntry, dispatch_uid="log-admin-change")
         # Derived rows: after any migration (or a flush) they are counted afresh.
         post_migrate.connect(rebuild_counts, sender=self, dispatch_uid="counts-rebuild")

@@ -10,6 +10,7 @@ published events, whichever template or partial renders them.
 import csv
 from html import escape
 
+from csp.decorators import csp_replace
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -144,6 +145,7 @@ def timeline(request):
 
 @require_GET
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # any site may show the embed
 @cached_page
 @gzip_page
 def embed_timeline(request):
@@ -216,7 +218,7 @@ def seating_compare(request):
         value = request.GET.get(key, "")
         if not value:
             problems.append(f"Choose arrangement “{key}”.")
-        elif not value.isdigit() or len(value) > 18:
+        elif not (value.isascii() and value.isdigit()) or len(value) > 18:  # "²" is a digit to isdigit()
             problems.append(f"“{value}” is not an arrangement number.")
         else:
             chosen.append(value)

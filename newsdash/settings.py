@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,12 +49,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "nested_admin",
+    "csp",
+    "axes",
     "simple_history",
     "events",
 ]
 
 MIDDLEWARE = [
+    "newsdash.middleware.RequestIdMiddleware",
+    "newsdash.middleware.DatabaseUnavailableMiddleware",
+    "newsdash.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,7 +70,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Login throttling: an account is locked for an hour after 10 failed logins, and
+# the lockout is logged (logger "axes").
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Accounts lock, not addresses: a newsroom behind one NAT address must not lock out
+# every editor because one mistyped a password (axes warns about this choice).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]  # the log names the account and address, never a password
 
 ROOT_URLCONF = "newsdash.urls"
 
@@ -77,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsdash.middleware.csp_nonce",
             ],
         },
     },
@@ -88,16 +111,25 @@ WSGI_APPLICATION = "newsdash.wsgi.application"
 # Django's own connection pool (which requires CONN_MAX_AGE = 0).
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8}
+
+
+def pooled(database):
+    """PostgreSQL through a pool that gives up within 2 seconds when the server is down,
+    so a page answers 503 at once instead of hanging; it reconnects by itself."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": 2}
+        options["connect_timeout"] = 2
+    return database
+
+
+pooled(DATABASES["default"])
 
 # A read replica (PostgreSQL streaming replication, say): reads go there, writes
 # to the primary. Tests mirror it onto the primary's test database.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
-    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8}
+    DATABASES["replica"] = pooled(dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsdash.routers.ReplicaRouter"]
 
@@ -154,3 +186,55 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # serves the collected, compressed copies.
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
+
+
+# HTTPS in production: the reverse proxy terminates TLS and says so in X-Forwarded-Proto
+# (it must set that header itself, never pass on a client's). Each can be turned off
+# for a plain-HTTP loopback server, as the benchmarks run one.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# Content Security Policy: scripts only from our own files or with this response's
+# nonce, never inline or eval. Styles may be inline because plotly.js writes its own
+# style elements and attributes. Pages may be framed by our own pages only, except
+# the embed (see events.views.embed_timeline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
+# Errors and every admin change are logged with the request's id (X-Request-ID).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsdash.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "newsdash": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
+}

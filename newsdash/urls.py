@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "newsdash editors"
 admin.site.site_title = "newsdash editors"
 admin.site.index_title = "Leaders, events, sources and seating"
@@ -8,6 +10,7 @@ admin.site.index_title = "Leaders, events, sources and seating"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("", include("events.urls")),

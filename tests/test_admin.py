@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -255,6 +258,7 @@ def test_filters_by_year_country_kind_and_status(editor_client):
     assert "Old parade" in content
     assert "New parade" not in content
     assert editor_client.get("/admin/events/event/", {"year": "not-a-year"}).status_code == 200
+    assert editor_client.get("/admin/events/event/", {"year": "²"}).status_code == 200, "a digit to isdigit() only"
     changelist = editor_client.get("/admin/events/event/").content.decode()
     for heading in ["By kind", "By status", "By country", "By year"]:
         assert heading in changelist
@@ -319,3 +323,58 @@ def test_the_editors_group_may_change_every_model_but_not_users():
     codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert {"add_event", "change_event", "delete_event", "change_seat", "add_citation", "change_leader"} <= codenames
     assert not any(code.endswith("_user") or code.endswith("_group") for code in codenames)
+
+
+def opened_version(client, event):
+    """The version an editor's form was opened on, from the hidden input in the page."""
+    page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    return re.search(r'name="loaded_version" value="(\d+)"', page).group(1)
+
+
+def change_event(client, event, version, **changes):
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "reported_as": event.reported_as,
+        "start_date": event.start_date.isoformat(),
+        "start_precision": event.start_precision,
+        "start_qualifier": event.start_qualifier,
+        "end_precision": event.end_precision,
+        "summary": event.summary,
+        "place": event.place_id or "",
+        "loaded_version": version,
+        **management("citations", 0),
+        **management("participations", 0),
+        **management("arrangements", 0),
+        **changes,
+    }
+    return client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+
+def test_a_save_over_another_editors_is_refused_and_shows_their_changes(client, editor, django_user_model):
+    event = EventFactory(title="Beijing parade", summary="A parade.", status="draft")
+    ana = django_user_model.objects.create_user("ana", password="x", is_superuser=True, is_staff=True)
+    client.force_login(ana)
+    anas_version = opened_version(client, event)
+    client.force_login(editor)
+    bens_version = opened_version(client, event)
+    assert anas_version == bens_version
+
+    saved = change_event(client, event, bens_version, title="Beijing military parade")
+    assert saved.status_code == 302
+
+    client.force_login(ana)
+    refused = change_event(client, event, anas_version, summary="Ana's summary.")
+    content = form_errors(refused)
+    assert "editor saved this event" in content
+    assert "Title: “Beijing parade” → “Beijing military parade”" in html.unescape(content)
+    event.refresh_from_db()
+    assert event.title == "Beijing military parade", "the first save stands"
+    assert event.summary == "A parade.", "the second is not written over it"
+
+    again = change_event(client, event, opened_version(client, event), summary="Ana's summary.")
+    assert again.status_code == 302, "reopened on the latest version, the save goes through"
+    event.refresh_from_db()
+    assert (event.title, event.summary) == ("Beijing military parade", "Ana's summary.")

@@ -61,7 +61,23 @@ def offline(page, site):
 
 
 def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
+    # From our own origin, as the Content Security Policy allows scripts only from there.
+    url = page.url.split("/", 3)[:3]
+    axe_url = "/".join(url) + "/__axe__.js"
+    page.route(axe_url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=axe_url)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious]
+
+
+@pytest.fixture
+def csp_violations(page):
+    """What the Content Security Policy blocked on the page, as the browser reports it."""
+    reported = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and reported.append(message.text))
+    page.add_init_script(
+        """document.addEventListener('securitypolicyviolation', event => console.error(
+            'Content Security Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + ')'));"""
+    )
+    return reported
