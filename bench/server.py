@@ -128,6 +128,7 @@ def gunicorn(url):
         "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": BENCH_REDIS,
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS proxy in front
     }
     python = Path(sys.executable)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
