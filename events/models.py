@@ -29,6 +29,39 @@ def normalise_name(text):
     return _NOT_A_WORD.sub(" ", str(text).casefold()).strip()
 
 
+# Invisible characters that reorder how text reads (U+202A-202E, U+2066-2069): a title
+# could display as something else than it is. Scripts that read right to left need none.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+class EditorText(models.Model):
+    """Refuses text an editor typed with invisible direction controls in it."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if not isinstance(value, str) or (exclude and field.name in exclude):
+                continue
+            if control := DIRECTION_CONTROLS.search(value):
+                errors.setdefault(field.name, []).append(
+                    ValidationError(
+                        f"Contains an invisible direction control (U+{ord(control.group()):04X}), which can make "
+                        "text read differently from what is stored. Remove it; right-to-left scripts need none.",
+                        code="direction_control",
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -57,7 +90,7 @@ def partial_date_constraints(prefix, *, end=True):
     return constraints
 
 
-class Country(models.Model):
+class Country(EditorText):
     name = models.CharField(max_length=100, unique=True)
     iso_code = models.CharField(
         "ISO 3166 code",
@@ -87,7 +120,7 @@ class LeaderQuerySet(models.QuerySet):
         return self.filter(search_names__contains=needle)
 
 
-class Leader(models.Model):
+class Leader(EditorText):
     name = models.CharField(max_length=200, help_text="The name as the dashboard shows it, e.g. Kim Jong-un.")
     slug = models.SlugField(max_length=200, unique=True)
     native_name = models.CharField(
@@ -103,6 +136,7 @@ class Leader(models.Model):
         help_text="A language tag (ko, zh-Hans, ru), so screen readers pronounce the native name.",
     )
     aliases = models.TextField(
+        max_length=2000,
         blank=True,
         help_text="Other spellings and romanisations, one per line (Kim Jong Un, Kim Jong-un).",
     )
@@ -129,7 +163,7 @@ class Leader(models.Model):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
-class Office(models.Model):
+class Office(EditorText):
     leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="offices")
     title = models.CharField(max_length=200, help_text="E.g. President of the United States.")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -138,7 +172,7 @@ class Office(models.Model):
     start_qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default="", blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="Empty while the office is held.")
     end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=5000)
 
     history = HistoricalRecords()
 
@@ -163,7 +197,7 @@ class Office(models.Model):
         return dates.format_date(self.end_date, self.end_precision)
 
 
-class Place(models.Model):
+class Place(EditorText):
     name = models.CharField(max_length=200, help_text="E.g. Tiananmen Square.")
     slug = models.SlugField(max_length=200, unique=True)
     city = models.CharField(max_length=200, blank=True)
@@ -212,7 +246,7 @@ class Place(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(EditorText):
     class Kind(models.TextChoices):
         NEWS = "news", "News report"
         STATE_MEDIA = "state_media", "State media"
@@ -229,8 +263,10 @@ class Source(models.Model):
     url = models.URLField("URL", max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True, help_text="Leave empty if unknown.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
-    full_text = models.TextField(blank=True, help_text="The article's text; quotes citing it must occur in it.")
-    note = models.TextField(blank=True)
+    full_text = models.TextField(
+        blank=True, max_length=200_000, help_text="The article's text; quotes citing it must occur in it."
+    )
+    note = models.TextField(blank=True, max_length=5000)
 
     history = HistoricalRecords()
 
@@ -437,7 +473,7 @@ class EventQuerySet(models.QuerySet):
         return sorted(cells, key=lambda cell: (cell["start"], cell["lane"]))
 
 
-class Event(models.Model):
+class Event(EditorText):
     class Kind(models.TextChoices):
         PARADE = "parade", "Parade"
         STATE_VISIT = "state_visit", "State visit"
@@ -468,9 +504,11 @@ class Event(models.Model):
     )
     end_date = models.DateField(null=True, blank=True)
     end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
-    date_note = models.TextField(blank=True, help_text="How the date was read from the sources, where it is not plain.")
+    date_note = models.TextField(
+        blank=True, max_length=2000, help_text="How the date was read from the sources, where it is not plain."
+    )
     place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=5000)
     reported_as = models.CharField(
         max_length=10,
         choices=ReportedAs.choices,
@@ -525,7 +563,7 @@ class Event(models.Model):
         return self.status == Status.PUBLISHED
 
 
-class Participation(models.Model):
+class Participation(EditorText):
     class Role(models.TextChoices):
         HOST = "host", "Host"
         GUEST = "guest", "Guest"
@@ -569,7 +607,7 @@ class SeatingArrangementQuerySet(models.QuerySet):
         )
 
 
-class SeatingArrangement(models.Model):
+class SeatingArrangement(EditorText):
     class Perspective(models.TextChoices):
         HOST = "host", "As the host faces the audience"
         AUDIENCE = "audience", "As the audience sees it"
@@ -583,7 +621,7 @@ class SeatingArrangement(models.Model):
         default=Perspective.UNSTATED,
         help_text="Whose left and right the source meant.",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=5000)
 
     objects = SeatingArrangementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -609,7 +647,7 @@ class SeatingArrangement(models.Model):
         return {"name": self.name, "host": host, "perspective": self.perspective}, seats
 
 
-class Seat(models.Model):
+class Seat(EditorText):
     arrangement = models.ForeignKey(SeatingArrangement, on_delete=models.CASCADE, related_name="seats")
     leader = models.ForeignKey(
         Leader,
@@ -675,15 +713,15 @@ class Seat(models.Model):
 CITATION_TARGETS = ("event", "participation", "seat", "office")
 
 
-class Citation(models.Model):
+class Citation(EditorText):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
         DISPUTES = "disputes", "Disputes"
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(help_text="Word for word from the source.")
+    quote = models.TextField(max_length=2000, help_text="Word for word from the source.")
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
-    note = models.TextField(blank=True, help_text="Why the source supports or disputes the claim.")
+    note = models.TextField(blank=True, max_length=2000, help_text="Why the source supports or disputes the claim.")
     # A citation backs exactly one claim: an event, a participation, a seat or an office.
     event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
     participation = models.ForeignKey(
@@ -734,10 +772,10 @@ class CollectionQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Collection(models.Model):
+class Collection(EditorText):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    introduction = models.TextField(blank=True)
+    introduction = models.TextField(blank=True, max_length=10_000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     featured = models.BooleanField(default=False, help_text="The featured collection opens the home page.")
     events = models.ManyToManyField(Event, through="CollectionEntry", related_name="collections")

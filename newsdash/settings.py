@@ -238,3 +238,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Request size limits: an article's full text (200,000 characters) fits, a runaway
+# upload does not; an event with many seats and citations stays within the field count.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
