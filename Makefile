@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse loadtest clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -44,6 +44,11 @@ bench-browser: $(VENV)/.dev node_modules/.installed
 # Lighthouse performance of /timeline/, mobile and desktop, at 10k/100k: bench/results/lighthouse.md
 bench-lighthouse: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/lighthouse.py
+
+# 100 readers for 2 minutes while an editor saves changes; errors, p95, lost edits: bench/results/loadtest.md
+loadtest: $(VENV)/.runtime node_modules/.installed
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/loadtest.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev

@@ -129,6 +129,7 @@ def gunicorn(url):
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": BENCH_REDIS,
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS proxy in front
+        "SECURE_COOKIES": "0",
     }
     python = Path(sys.executable)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
