@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import charts, counts
+from . import charts, counts, history
 from .cache import bump_data_version
 from .models import (
     Citation,
@@ -282,6 +282,18 @@ class EventAdmin(HistoryAdmin):
         ("Where and what", {"fields": ["place", "summary"]}),
     ]
     inlines = [CitationInline, ParticipationInline, ArrangementInline]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting a deleted event also brings back what was deleted with it."""
+        was_deleted = not Event.objects.filter(pk=object_id).exists()
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        event = Event.objects.filter(pk=object_id).first() if request.method == "POST" else None
+        if was_deleted and event is not None:
+            restored = history.restore_children(event)
+            if restored:
+                parts = ", ".join(f"{count} {name}" for name, count in restored.items())
+                self.message_user(request, f"Restored with it: {parts}.")
+        return response
 
     def get_queryset(self, request):
         # A subquery, not a join: the changelist's count and date queries stay plain.
