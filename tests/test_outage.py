@@ -97,6 +97,8 @@ def app(database):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
     }
+    # Production settings serve the collected, hashed static files.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [gunicorn, "newsdash.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"],
