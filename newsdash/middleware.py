@@ -91,7 +91,9 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+        # lists(), not items(): items() gives only the last of a repeated parameter's values.
+        values = (item for key, values in request.GET.lists() for item in (key, *values))
+        if "\x00" in request.path or any("\x00" in item for item in values):
             return HttpResponseBadRequest(
                 "This link contains a NUL character (%00), which no newsdash page uses.",
                 content_type="text/plain; charset=utf-8",

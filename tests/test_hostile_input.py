@@ -70,7 +70,15 @@ def test_no_path_segment_makes_a_page_fail(client, dataset, pattern):
     check()
 
 
-@pytest.mark.parametrize("url", ["/timeline/?leader=%00", "/timeline/export.csv?q=a%00b", "/leaders/options/?find=%00"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/timeline/?leader=%00",
+        "/timeline/export.csv?q=a%00b",
+        "/leaders/options/?find=%00",
+        "/timeline/?leader=%00&leader=kim-jong-un",  # not only the last of repeated values
+    ],
+)
 def test_a_nul_character_in_a_link_is_refused_with_a_reason(client, url):
     response = client.get(url)
     assert response.status_code == 400
