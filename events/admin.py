@@ -72,7 +72,10 @@ class VersionedForm(forms.ModelForm):
         changes = []
         if opened is not None:
             for change in latest.diff_against(opened, foreign_keys_are_objs=False).changes:
-                label = capfirst(self.instance._meta.get_field(change.field).verbose_name)
+                field = self.instance._meta.get_field(change.field)
+                if not field.editable:  # derived (search text, period end): follows the edits shown
+                    continue
+                label = capfirst(field.verbose_name)
                 changes.append(f"{label}: “{change.old}” → “{change.new}”")
         who = latest.history_user or "another editor"
         when = latest.history_date.strftime("%d %b %Y %H:%M")

@@ -11,16 +11,20 @@ from functools import wraps
 
 from django.core.cache import cache
 
+from . import pinning
+
 VERSION_KEY = "newsdash:data-version"
 TIMEOUT = 3600
 
 
 def data_version():
+    """The current version, and the moment a pinned view reads: it has its own cache."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    return version
+    moment = pinning.pinned_at()
+    return f"{version}@{pinning.format_moment(moment)}" if moment else version
 
 
 def bump_data_version(**kwargs):

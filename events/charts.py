@@ -6,6 +6,7 @@ HTML to Plotly, so everything an editor typed is escaped here.
 
 import datetime
 import json
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -318,6 +319,13 @@ def seating_min_width(seats):
     return widest * (15 * lines + 5) + 40
 
 
+def shared_between(seats_a, seats_b):
+    """The leaders, and the countries, seated in both arrangements."""
+    leaders = {s["leader"] for s in seats_a if s["leader"]} & {s["leader"] for s in seats_b}
+    countries = {s["country"] for s in seats_a if s["country"]} & {s["country"] for s in seats_b}
+    return leaders, countries
+
+
 def seating_figure(arrangement, seats, viewpoint=Viewpoint.AUDIENCE, shared=frozenset()):
     """A rostrum: one marker per seat, front row at the bottom, names beside them.
 
@@ -479,3 +487,98 @@ def density_figure(cells, unit, view=None):
     if view:
         layout["xaxis"]["range"] = view
     return plot(traces, layout)
+
+
+# Link previews (og:image): a figure re-laid at the size social networks show, drawn
+# on the server by kaleido (events/previews.py).
+
+PREVIEW_WIDTH, PREVIEW_HEIGHT = 1200, 630
+
+
+def preview_figure(figure, title, subtitle=""):
+    """``figure`` at 1200x630 under the view's title, with our name in a corner."""
+    # Plotly does not wrap a title: two lines at most, cut with an ellipsis.
+    lines = textwrap.wrap(title, 64) or [""]
+    heading = "<b>" + "<br>".join(escape(line) for line in lines[:2]) + ("…" if len(lines) > 2 else "") + "</b>"
+    if subtitle:
+        heading += f"<br><span style='font-size:16px'>{escape(subtitle)}</span>"
+    brand = {
+        "text": "<b>newsdash</b>",
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": 0,
+        "xanchor": "right",
+        "yanchor": "top",
+        "yshift": -4,
+        "font": {"size": 20, "color": "#0b5cad"},
+    }
+    top, bottom = 140, 40
+    # An annotation, not the layout's title: Plotly grows a title of several lines
+    # upwards, off the image; an annotation anchored at its top grows down.
+    title = {
+        "text": heading,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1 + (top - 16) / (PREVIEW_HEIGHT - top - bottom),
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+        "font": {"size": 26},
+    }
+    layout = figure["layout"] | {
+        "width": PREVIEW_WIDTH,
+        "height": PREVIEW_HEIGHT,
+        "title": {"text": ""},
+        "margin": {"l": 20, "r": 30, "t": top, "b": bottom},
+        "paper_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "y": -0.04, "yanchor": "top", "x": 0},
+        "annotations": [*figure["layout"].get("annotations", []), title, brand],
+    }
+    return plot(figure["data"], layout)
+
+
+def side_by_side(left, right):
+    """Two figures (seating diagrams) as one: the right one on a second pair of axes."""
+    second = {"xaxis": "x2", "yaxis": "y2"}
+    named = {trace.get("name") for trace in left["data"]}
+    traces = left["data"] + [trace | second | {"showlegend": trace.get("name") not in named} for trace in right["data"]]
+    annotations = left["layout"].get("annotations", [])
+    annotations += [note | {"xref": "x2", "yref": "y2"} for note in right["layout"].get("annotations", [])]
+    layout = left["layout"] | {
+        "xaxis": left["layout"]["xaxis"] | {"domain": [0, 0.48]},
+        "xaxis2": right["layout"]["xaxis"] | {"domain": [0.52, 1], "anchor": "y2"},
+        "yaxis2": right["layout"]["yaxis"] | {"anchor": "x2"},
+        "annotations": annotations,
+    }
+    return plot(traces, layout)
+
+
+def card_figure(title, lines):
+    """A preview with no chart: the title and a few lines of text."""
+    annotations = [
+        {
+            # Plotly does not wrap text: lines are wrapped here.
+            "text": "<br>".join(escape(part) for line in lines for part in textwrap.wrap(line, 80)[:3]),
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0.8,
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            "font": {"size": 24, "color": "#3d4650"},
+        }
+    ]
+    layout = {
+        "template": "none",
+        "font": {"family": FONT},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "annotations": annotations,
+    }
+    return preview_figure(plot([], layout), title)

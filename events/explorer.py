@@ -4,7 +4,7 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
-from . import charts, counts
+from . import charts, counts, pinning
 from .cache import cached
 from .models import Event
 
@@ -20,8 +20,9 @@ def build(query):
     events = query.apply(Event.objects.published())
     if query.view:
         events = events.overlapping(*query.view)
-    # Everything: the counts kept per lane and year answer without reading every event.
-    everything = not query.narrowed
+    # Everything: the counts kept per lane and year answer without reading every event
+    # (the live counts: a pinned view counts its own past).
+    everything = not query.narrowed and not pinning.pinned_at()
     stats = counts.stats() if everything else events.stats()
     count = stats["count"]
     ordered = events.chronological()

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from . import dates
+from . import dates, pinning
 from .charts import Lanes
 from .dates import Precision
 from .models import Event, Leader
@@ -41,6 +41,7 @@ class TimelineQuery:
     event: str = ""
     view: list = None
     page: int = 1
+    as_of: str = ""  # a pinned link's moment (events.pinning), kept in every link the view makes
 
     def apply(self, events):
         if self.q:
@@ -80,6 +81,7 @@ class TimelineQuery:
             "view": f"{self.view[0]}..{self.view[1]}" if self.view else "",
             "page": self.page if self.page > 1 else "",
             "event": self.event,
+            "as_of": self.as_of,
         } | changes
         return [
             (key, item)
@@ -90,7 +92,7 @@ class TimelineQuery:
 
     def querystring(self, **changes):
         params = self.params(**changes)
-        return "?" + urlencode(params) if params else ""
+        return "?" + urlencode(params, safe=":") if params else ""
 
     def describe(self, count, years=None):
         """One line for the reader and for screen readers: what this view shows."""
@@ -227,6 +229,8 @@ class TimelineForm(forms.Form):
             view=data.get("view"),
             page=data.get("page") or 1,
         )
+        if moment := pinning.pinned_at():  # the view read it; an unpinned view drops a bad one
+            query.as_of = pinning.format_moment(moment)
         if data.get("from"):
             query.from_text, query.date_from, _ = data["from"]
         if data.get("to"):

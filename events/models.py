@@ -29,6 +29,13 @@ def normalise_name(text):
     return _NOT_A_WORD.sub(" ", str(text).casefold()).strip()
 
 
+def folded_names(name, native_name, aliases):
+    """A leader's names, folded, between bars that keep one name from running
+    into the next in a substring match."""
+    names = [name, native_name, *(line.strip() for line in aliases.splitlines())]
+    return "|" + "|".join(normalise_name(name) for name in names if name) + "|"
+
+
 # Invisible characters that reorder how text reads (U+202A-202E, U+2066-2069): a title
 # could display as something else than it is. Scripts that read right to left need none.
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -144,7 +151,8 @@ class Leader(EditorText):
     search_names = models.TextField(editable=False, default="")
 
     objects = LeaderQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_names"])
+    # Derived fields are kept too: a pinned link (events.pinning) searches the past.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -153,9 +161,7 @@ class Leader(EditorText):
         return self.name
 
     def save(self, *args, **kwargs):
-        names = [self.name, self.native_name, *self.alias_list]
-        # Bars keep one name from running into the next in a substring match.
-        self.search_names = "|" + "|".join(normalise_name(name) for name in names if name) + "|"
+        self.search_names = folded_names(self.name, self.native_name, self.aliases)
         super().save(*args, **kwargs)
 
     @property
@@ -525,7 +531,8 @@ class Event(EditorText):
     updated = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "period_end", "updated"])
+    # Derived fields are kept too: a pinned link (events.pinning) filters and searches the past.
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         ordering = ["start_date", "title"]

@@ -17,4 +17,8 @@ urlpatterns = [
     path("leaders/<slug:slug>/", views.leader_detail, name="leader_detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection_detail"),
     path("seating/compare/", views.seating_compare, name="seating_compare"),
+    path("preview/timeline.png", views.preview_timeline, name="preview_timeline"),
+    path("preview/events/<slug:slug>.png", views.preview_event, name="preview_event"),
+    path("preview/leaders/<slug:slug>.png", views.preview_leader, name="preview_leader"),
+    path("preview/seating/compare.png", views.preview_compare, name="preview_compare"),
 ]

@@ -8,6 +8,8 @@ published events, whichever template or partial renders them.
 """
 
 import csv
+import json
+from functools import wraps
 from html import escape
 
 from csp.decorators import csp_replace
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
-from . import charts, explorer
+from . import charts, explorer, pinning, previews
 from .cache import cached, cached_page
 from .forms import TimelineForm
 from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement, Status
@@ -34,13 +36,63 @@ def form_choices():
 
     def compute():
         published = Event.objects.published()
-        # Participants' countries are the country lanes counted for the timeline.
-        participants = Q(name__in=LaneCount.objects.filter(lanes="country", year__isnull=True).values("lane"))
+        # Participants' countries are the country lanes counted for the timeline (now, not then).
+        if pinning.pinned_at():
+            participants = Q(leaders__participations__event__in=published)
+        else:
+            participants = Q(name__in=LaneCount.objects.filter(lanes="country", year__isnull=True).values("lane"))
         places = Q(pk__in=published.filter(place__isnull=False).values("place__country"))
         countries = Country.objects.filter(participants | places).order_by("name")
         return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
 
     return cached("form-choices", (), compute)
+
+
+def pinnable(narrow):
+    """Lets ``?as_of=`` pin a view to a past moment (see events.pinning).
+
+    ``narrow(request, **kwargs)`` gives the function that picks the view's events
+    from a queryset: the banner counts what changed among them since.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            text = request.GET.get("as_of", "")
+            if not text:
+                return view(request, *args, **kwargs)
+            live = request.GET.copy()
+            del live["as_of"]
+            current_url = request.path + (f"?{live.urlencode()}" if live else "")
+            try:
+                moment = pinning.parse(text)
+            except pinning.BadMoment as error:
+                context = {"problem": str(error), "current_url": current_url}
+                return render(request, "events/pin_invalid.html", context, status=400)
+            with pinning.pinned(moment, narrow(request, *args, **kwargs), current_url) as pin:
+                request.pin = pin
+                return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def every_event(request, *args, **kwargs):
+    return lambda events: events
+
+
+def timeline_events(request, **initial):
+    return lambda events: timeline_form(request, **initial).query().apply(events)
+
+
+def home_events(request):
+    def narrow(events):
+        _, collections = form_choices()
+        featured = next((collection for collection in collections if collection.featured), None)
+        return timeline_events(request, **({"collection": featured.slug} if featured else {}))(events)
+
+    return narrow
 
 
 def timeline_form(request, **initial):
@@ -83,6 +135,7 @@ def timeline_context(request, form):
         "close_url": request.path + (query.querystring(event="") or "?"),
         "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
         "embed_url": request.build_absolute_uri(reverse("events:embed_timeline") + query.querystring()),
+        "preview_url": reverse("events:preview_timeline") + query.querystring(event="", page=""),
     }
 
 
@@ -94,11 +147,13 @@ def render_explorer(request, template, context):
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request and htmx.target in EXPLORER_PARTIALS:
         response = render(request, f"events/partials/explorer.html#{EXPLORER_PARTIALS[htmx.target]}", context)
-        # The swapped fragment's URL becomes the address bar's: the link to share.
+        # The swapped fragment's URL becomes the address bar's: the link to share, in
+        # its canonical form (no empty fields of the filter form, no values it dropped).
         # A zoom replaces the entry rather than stacking one per wheel turn.
+        url = request.path + context["query"].querystring()
         if request.headers.get("X-Newsdash-Zoom"):
-            return replace_url(response, request.get_full_path())
-        return push_url(response, request.get_full_path())
+            return replace_url(response, url)
+        return push_url(response, url)
     return render(request, template, context)
 
 
@@ -121,6 +176,7 @@ def home_overview():
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 @cached_page
+@pinnable(home_events)
 @gzip_page
 def home(request):
     _, collections = form_choices()
@@ -137,6 +193,7 @@ def home(request):
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 @cached_page
+@pinnable(timeline_events)
 @gzip_page
 def timeline(request):
     context = timeline_context(request, timeline_form(request))
@@ -147,9 +204,10 @@ def timeline(request):
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})  # any site may show the embed
 @cached_page
+@pinnable(timeline_events)
 @gzip_page
 def embed_timeline(request):
-    return render(request, "events/embed.html", timeline_context(request, timeline_form(request)))
+    return render_explorer(request, "events/embed.html", timeline_context(request, timeline_form(request)))
 
 
 def viewpoint_of(request):
@@ -175,11 +233,13 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 @cached_page
+@pinnable(lambda request, slug: lambda events: events.filter(slug=slug))
 @gzip_page
 def event_detail(request, slug):
-    # Editors preview drafts through "view on site"; the public never sees them.
+    # Editors preview drafts through "view on site"; the public never sees them,
+    # nor anyone through a pinned link.
     events = Event.objects.with_details()
-    if not request.user.is_staff:
+    if not request.user.is_staff or pinning.pinned_at():
         events = events.published()
     event = get_object_or_404(events, slug=slug)
     viewpoint = viewpoint_of(request)
@@ -207,8 +267,15 @@ def event_detail(request, slug):
     return render(request, template, context)
 
 
+def compared_events(request):
+    chosen = [request.GET.get(key, "") for key in ("a", "b")]
+    chosen = [value for value in chosen if value.isascii() and value.isdigit() and len(value) <= 18]
+    return lambda events: events.filter(arrangements__pk__in=chosen)
+
+
 @require_GET
 @cached_page
+@pinnable(compared_events)
 @gzip_page
 def seating_compare(request):
     """Two arrangements side by side; the URL (a, b, seating) is the share link."""
@@ -230,9 +297,7 @@ def seating_compare(request):
     pair = [found[value] for value in chosen if value in found]
     shared_leaders, shared_countries = set(), set()
     if len(pair) == 2:
-        rows = [arrangement.as_chart_data()[1] for arrangement in pair]
-        shared_leaders = {s["leader"] for s in rows[0] if s["leader"]} & {s["leader"] for s in rows[1]}
-        shared_countries = {s["country"] for s in rows[0] if s["country"]} & {s["country"] for s in rows[1]}
+        shared_leaders, shared_countries = charts.shared_between(*(a.as_chart_data()[1] for a in pair))
     shared = frozenset(shared_leaders | shared_countries)
     context = {
         "problems": problems,
@@ -246,12 +311,14 @@ def seating_compare(request):
         "choices": SeatingArrangement.objects.published().select_related("event").order_by("event__start_date"),
         "a": request.GET.get("a", ""),
         "b": request.GET.get("b", ""),
+        "preview": len(pair) == 2,
     }
     return render(request, "events/seating_compare.html", context, status=400 if problems and chosen else 200)
 
 
 @require_GET
 @cached_page
+@pinnable(lambda request, slug: lambda events: events.for_leaders([slug]))
 @gzip_page
 def leader_detail(request, slug):
     leader = get_object_or_404(
@@ -284,6 +351,7 @@ def leader_detail(request, slug):
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 @cached_page
+@pinnable(lambda request, slug: timeline_events(request, collection=slug))
 @gzip_page
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
@@ -311,6 +379,7 @@ def leader_options(request):
 
 @require_GET
 @cached_page
+@pinnable(every_event)
 @gzip_page
 def leader_list(request):
     leaders = (
@@ -351,6 +420,7 @@ def csv_cell(value):
 
 @require_GET
 @cached_page
+@pinnable(timeline_events)
 @gzip_page
 def export_csv(request):
     result, error = export_rows(request)
@@ -370,6 +440,7 @@ def export_csv(request):
 
 @require_GET
 @cached_page
+@pinnable(timeline_events)
 @gzip_page
 def export_json(request):
     result, error = export_rows(request)
@@ -399,6 +470,7 @@ def timelinejs_date(date, precision):
 
 @require_GET
 @cached_page
+@pinnable(timeline_events)
 @gzip_page
 def export_timelinejs(request):
     """A TimelineJS file: the same story in Knight Lab's TimelineJS. Its text is HTML there, so escaped."""
@@ -421,3 +493,87 @@ def export_timelinejs(request):
         events.append(event)
     title = {"text": {"headline": "newsdash", "text": escape(describe_rows(query, rows))}}
     return JsonResponse({"title": title, "events": events})
+
+
+# Link preview images (og:image): the view's own figure, drawn on the server.
+
+
+def png(data, generic):
+    response = HttpResponse(data, content_type="image/png")
+    # The generic image stands in for a failed drawing: no one should keep it.
+    response["Cache-Control"] = "no-store" if generic else "public, max-age=300"
+    return response
+
+
+@require_GET
+@pinnable(timeline_events)
+def preview_timeline(request):
+    query = timeline_form(request).query()
+
+    def figure():
+        result = explorer.timeline(query)
+        title = query.collection.title if query.collection else "Timeline"
+        summary = query.describe(result["count"], result["years"])
+        return charts.preview_figure(json.loads(result["figure_json"]), title, summary)
+
+    return png(*previews.image("timeline", query.params(event="", page=""), figure))
+
+
+@require_GET
+@pinnable(lambda request, slug: lambda events: events.filter(slug=slug))
+def preview_event(request, slug):
+    events = Event.objects.published().filter(slug=slug)
+    if not events.exists():
+        raise Http404("No published event here.")
+
+    viewpoint = viewpoint_of(request)
+
+    def figure():
+        event = events.with_details().get()
+        subtitle = " · ".join(part for part in [event.date_display, str(event.place or "")] if part)
+        arrangement = next(iter(event.arrangements.all()), None)
+        if arrangement:
+            data, seats = previews.seating_data(arrangement)
+            return charts.preview_figure(charts.seating_figure(data, seats, viewpoint), event.title, subtitle)
+        leaders = ", ".join(participation.leader.name for participation in event.participations.all())
+        return charts.card_figure(event.title, [subtitle, leaders, event.summary])
+
+    return png(*previews.image("event", (slug, viewpoint), figure))
+
+
+@require_GET
+@pinnable(compared_events)
+def preview_compare(request):
+    chosen = [request.GET.get(key, "") for key in ("a", "b")]
+    arrangements = SeatingArrangement.objects.published().with_seats()
+    if all(value.isascii() and value.isdigit() and len(value) <= 18 for value in chosen):
+        found = {str(arrangement.pk): arrangement for arrangement in arrangements.filter(pk__in=chosen)}
+    else:
+        found = {}
+    if any(value not in found for value in chosen):
+        raise Http404("No such pair of published seating arrangements.")
+    viewpoint = viewpoint_of(request)
+
+    def figure():
+        pair = [previews.seating_data(found[value]) for value in chosen]
+        leaders, countries = charts.shared_between(pair[0][1], pair[1][1])
+        left, right = (charts.seating_figure(data, seats, viewpoint, leaders | countries) for data, seats in pair)
+        title = " and ".join(found[value].event.title for value in chosen)
+        subtitle = "Who stood where; ringed: at both" if leaders | countries else "Who stood where"
+        return charts.preview_figure(charts.side_by_side(left, right), title, subtitle)
+
+    return png(*previews.image("compare", (*chosen, viewpoint), figure))
+
+
+@require_GET
+@pinnable(lambda request, slug: lambda events: events.for_leaders([slug]))
+def preview_leader(request, slug):
+    leader = get_object_or_404(Leader.objects.select_related("country"), slug=slug)
+
+    def figure():
+        rows = Event.objects.published().for_leaders([slug]).chronological().rows()
+        count = len(rows)
+        summary = f"{leader.country}: {count} event{'' if count == 1 else 's'}, lanes by kind of event"
+        return charts.preview_figure(charts.timeline_figure(rows, charts.Lanes.KIND), leader.name, summary)
+
+    return png(*previews.image("leader", slug, figure))

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsdash.middleware.csp_nonce",
+                "events.context_processors.citation",
             ],
         },
     },

@@ -1,6 +1,21 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_chromium(purpose):
+    """Debian's Chromium draws browser tests and preview images: CI (CI=true) fails
+    without it; elsewhere the test is skipped with the command that enables it."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI needs Chromium at {CHROMIUM} for {purpose}: apt-get install -y chromium")
+    pytest.skip(f"{purpose.capitalize()} need Chromium at {CHROMIUM}: run `apt-get install -y chromium` to enable them")
 
 
 @pytest.fixture

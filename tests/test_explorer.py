@@ -241,7 +241,10 @@ def test_link_previews_describe_the_shared_view(client, dataset):
     assert (
         '<meta property="og:description" content="1 event, 1959, lanes by leader, filtered to Kim Il-sung">' in content
     )
-    assert '<meta name="twitter:card" content="summary">' in content
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
+    image = 'content="http://testserver/preview/timeline.png?leader=kim-il-sung"'
+    assert f'<meta property="og:image" {image}>' in content
+    assert f'<meta name="twitter:image" {image}>' in content
 
 
 def test_the_leader_page_shows_offices_timeline_and_who_they_met(client, dataset):

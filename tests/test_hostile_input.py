@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events import previews
+
 settings.register_profile(
     "ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -32,17 +34,29 @@ ENDPOINTS = [
     "/collections/kim-jong-un-and-china/",
     "/seating/compare/",
     "/healthz",
+    "/preview/timeline.png",
+    "/preview/events/beijing-military-parade-2025.png",
+    "/preview/leaders/kim-jong-un.png",
 ]
-PATHS = ["/events/{}/", "/leaders/{}/", "/collections/{}/"]
+PATHS = ["/events/{}/", "/leaders/{}/", "/collections/{}/", "/preview/events/{}.png", "/preview/leaders/{}.png"]
 PARAMS = ["q", "leader", "country", "kind", "precision", "from", "to", "lanes", "collection", "view", "page"]
-PARAMS += ["event", "seating", "a", "b", "find"]
+PARAMS += ["event", "seating", "a", "b", "find", "as_of"]
 
 # Every code point, control characters and NUL included, and strings that look almost right.
 text = st.text(max_size=60) | st.sampled_from(
     ["", "0", "-1", "1e99", "9" * 40, "2025-02-30", "2025-13", "1959..", "..", "a..b", "2001-01-01..1990-01-01"]
+    # Moments for as_of: valid, in the future, at the ends of the calendar, without a zone.
+    + ["2026-01-01T00:00:00Z", "2025-09-03T12:00:00.5+09:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00+23:59"]
+    + ["2026-01-01T00:00:00", "2026-01-01", "2026-W01-1T00:00Z"]
 )
 queries = st.lists(st.tuples(st.sampled_from(PARAMS) | st.text(max_size=10), text), max_size=6)
 HEADERS = [{}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}]
+
+
+@pytest.fixture(autouse=True)
+def drawn(monkeypatch):
+    """Preview images are not drawn here (a second each): what is tested is the query."""
+    monkeypatch.setattr(previews, "draw", lambda figure: b"png")
 
 
 def answered(response, url):

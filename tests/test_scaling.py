@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
+from events import pinning
 from events.cache import cached, data_version
 from events.models import Event, Leader
 from newsdash.routers import ReplicaRouter
@@ -70,6 +72,20 @@ def test_reads_go_where_the_settings_say():
     event = EventFactory()
     assert event._state.db == "default"
     assert Event.objects.get(pk=event.pk).title == event.title
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")
+def test_a_pinned_view_reads_the_primary_where_it_made_its_snapshot(client):
+    """A standby cannot create the temporary tables a pinned link reads: the primary serves it."""
+    event = EventFactory(title="Before the edit")
+    moment = timezone.now()
+    event.title = "After the edit"
+    event.save()
+    with pinning.snapshot(moment):
+        assert Event.objects.all().db == "default"
+        assert Event.objects.get(pk=event.pk).title == "Before the edit"
+    response = client.get("/timeline/", {"as_of": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+    assert "Before the edit" in response.content.decode()
 
 
 POSTGRES = connection.vendor == "postgresql"

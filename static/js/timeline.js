@@ -9,18 +9,46 @@
     else url.searchParams.delete(key);
   }
 
+  function pinnedTo(url, asOf) {
+    var pinned = new URL(url.href);
+    pinned.searchParams.set("as_of", asOf);
+    // A colon needs no escaping in a query string; a citation reads better without.
+    return new URL(pinned.href.replace(/%3A/g, ":"));
+  }
+
+  // The share and cite tools follow the address bar: live links, citable (pinned)
+  // links, embed codes (with the open event and range) and the citations' text.
   function syncShareTools(url) {
     var share = document.getElementById("share-url");
     if (share) share.value = url.href;
-    var embed = document.getElementById("embed-code");
-    if (embed) {
+    // Pinned to the latest moment a part of the page was drawn from: what the reader sees.
+    var asOf = "";
+    document.querySelectorAll("[data-as-of]").forEach(function (element) {
+      if (!asOf || Date.parse(element.dataset.asOf) > Date.parse(asOf)) asOf = element.dataset.asOf;
+    });
+    document.querySelectorAll("[data-as-of]").forEach(function (element) { element.dataset.asOf = asOf; });
+    document.querySelectorAll("input[data-citable]").forEach(function (input) {
+      var before = input.value;
+      input.value = pinnedTo(url, asOf).href;
+      if (input.id !== "citable-url") return;
+      document.querySelectorAll("[data-cite-text]").forEach(function (text) {
+        text.textContent = text.textContent.replace(before, input.value);
+      });
+    });
+    document.querySelectorAll("textarea[data-embed-base]").forEach(function (embed) {
       var src = new URL(embed.dataset.embedBase);
       src.search = url.search;
-      src.searchParams.delete("event");
+      if (embed.dataset.asOf) src = pinnedTo(src, embed.dataset.asOf);
       embed.value = embed.value.replace(/src="[^"]*"/, 'src="' + src.href.replace(/"/g, "&quot;") + '"');
-    }
+    });
     var view = document.querySelector('#filters [data-state="view"]');
     if (view) view.value = url.searchParams.get("view") || "";
+    var open = document.querySelector("[data-share-base]");
+    if (open) {
+      var full = new URL(open.dataset.shareBase);
+      full.search = url.search;
+      open.href = full.href;
+    }
   }
 
   function day(value) {
@@ -122,23 +150,6 @@
     root.querySelectorAll("[data-timeline], [data-plotly]").forEach(draw);
   }
 
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-copy]");
-    if (!button) return;
-    var input = document.getElementById(button.dataset.copy);
-    var status = button.parentElement.querySelector(".copy-status");
-    input.select();
-    var done = function () { if (status) status.textContent = "Link copied."; };
-    if (navigator.clipboard) {
-      navigator.clipboard.writeText(input.value).then(done, function () {
-        if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
-      });
-    } else {
-      document.execCommand("copy");
-      done();
-    }
-  });
-
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (target.id === "results") {
@@ -148,6 +159,7 @@
       syncShareTools(new URL(window.location.href));
     }
     if (target.id === "event-panel") {
+      syncShareTools(new URL(window.location.href));
       var body = target.querySelector("[data-event]");
       var input = document.querySelector('#filters [data-state="event"]');
       if (input && body) input.value = body.dataset.event;

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
+from ..conftest import CHROMIUM, require_chromium
+
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -29,10 +30,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI needs Chromium at {CHROMIUM} for the browser tests: apt-get install -y chromium")
-        pytest.skip(f"Browser tests need Chromium at {CHROMIUM}: run `apt-get install -y chromium` to enable them")
+    require_chromium("the browser tests")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": FLAGS}
 
 

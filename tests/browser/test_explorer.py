@@ -103,9 +103,9 @@ def test_the_copy_link_button_copies_the_view(browser, site):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(f"{site}/timeline/?leader=xi-jinping")
-    page.get_by_text("Share, embed or download this view").click()
-    page.get_by_role("button", name="Copy link").click()
-    expect(page.locator(".copy-status")).to_have_text("Link copied.")
+    page.get_by_text("Share, cite, embed or download this view").click()
+    page.get_by_role("button", name="Copy link", exact=True).click()
+    expect(page.locator(".share .copy-status").first).to_have_text("Link copied.")
     assert page.evaluate("() => navigator.clipboard.readText()") == f"{site}/timeline/?leader=xi-jinping"
     context.close()
 

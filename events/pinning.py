@@ -1,0 +1,245 @@
+"""Pinned links: ``?as_of=2026-11-23T10:00:00Z`` shows a view as it was at that moment.
+
+For the length of one request, every table of the dataset is shadowed by a
+temporary table of the same name, filled from the change history with each row
+as it stood then: rows deleted since come back, later edits are not there, and
+what was a draft then stays hidden by the same ``published()`` filter as ever.
+Both databases look up an unqualified table name in the session's temporary
+tables first (PostgreSQL's pg_temp, SQLite's temp schema), so the usual
+querysets, charts and templates read the past without a line of their own. The
+transaction is rolled back at the end: the shadow never outlives the request.
+"""
+
+import collections
+import contextvars
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connections, transaction
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from . import dates
+
+_pinned_at = contextvars.ContextVar("newsdash_pinned_at", default=None)
+
+# The models whose rows a view shows; each has its change history.
+MODELS = [
+    "Country",
+    "Leader",
+    "Office",
+    "Place",
+    "Source",
+    "Event",
+    "Participation",
+    "SeatingArrangement",
+    "Seat",
+    "Citation",
+    "Collection",
+    "CollectionEntry",
+]
+# Fields the history does not keep, and the history column that stands for them.
+NOT_KEPT = {"updated": "history_date"}
+# A clock a little ahead of ours may still pin "now".
+SKEW = datetime.timedelta(minutes=2)
+EXAMPLE = "2026-11-23T10:00:00Z"
+
+
+def model(name):
+    # Looked up when used: the router imports this module before the models are ready.
+    return apps.get_model("events", name)
+
+
+def pinned_at():
+    """The moment the current request is pinned to, or None for a live view."""
+    return _pinned_at.get()
+
+
+def format_moment(moment):
+    """2026-11-23T10:00:00Z, with as many decimals of a second as the moment has."""
+    moment = moment.astimezone(datetime.UTC)
+    fraction = ""
+    if moment.microsecond:
+        fraction = f".{moment.microsecond:06d}"
+        fraction = fraction[:4] if moment.microsecond % 1000 == 0 else fraction
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+
+
+def now():
+    """This moment, as a page pins it: to the millisecond, so a link made a moment
+    after an edit shows that edit."""
+    moment = timezone.now()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+class BadMoment(ValueError):
+    pass
+
+
+def parse(text):
+    """The UTC moment an ``as_of`` value names; ``BadMoment`` says what is wrong with it."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    try:
+        if len(text) > 40:
+            raise ValueError
+        moment = datetime.datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise BadMoment(f"“{shown}” has no time zone: end it with Z for UTC, as in {EXAMPLE}.")
+        moment = moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, BadMoment):
+            raise
+        raise BadMoment(f"“{shown}” is not a moment: write it as {EXAMPLE}.") from None
+    if moment > timezone.now() + SKEW:
+        raise BadMoment(f"{format_moment(moment)} is in the future: a link can only be pinned to a moment past.")
+    return moment
+
+
+def shadow_sql(model, connection):
+    """CREATE TEMP TABLE <the model's table> AS its rows as the history has them at %s."""
+    quote = connection.ops.quote_name
+    history = model.history.model
+    kept = {f.column for f in history._meta.concrete_fields}
+    columns = ", ".join(
+        f"{quote(f.column if f.column in kept else NOT_KEPT[f.column])} AS {quote(f.column)}"
+        for f in model._meta.concrete_fields
+    )
+    # The latest record of each row up to the moment; a deletion record means it was gone.
+    return (
+        f"CREATE TEMP TABLE {quote(model._meta.db_table)} AS SELECT {columns} FROM ("
+        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {quote('id')} "
+        f"ORDER BY {quote('history_date')} DESC, {quote('history_id')} DESC) AS newsdash_rank "
+        f"FROM {quote(history._meta.db_table)} WHERE {quote('history_date')} <= %s"
+        f") AS ranked WHERE newsdash_rank = 1 AND {quote('history_type')} <> '-'"
+    )
+
+
+@contextmanager
+def snapshot(moment, using="default"):
+    """Within this block, every query on ``using`` reads the data as it was at ``moment``."""
+    connection = connections[using]
+    token = _pinned_at.set(moment)
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # A new search_path makes PostgreSQL re-plan any statement prepared
+                    # earlier on this pooled connection, so none keeps reading the live tables.
+                    cursor.execute('SET LOCAL search_path TO pg_temp, "$user", public')
+                when = connection.ops.adapt_datetimefield_value(moment)
+                for name in MODELS:
+                    cursor.execute(shadow_sql(model(name), connection), [when])
+                    if connection.vendor == "postgresql":
+                        # A key, so a GROUP BY on it may list the row's other columns.
+                        table = connection.ops.quote_name(model(name)._meta.db_table)
+                        cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (id)")
+            yield
+            transaction.set_rollback(True, using=using)
+    finally:
+        _pinned_at.reset(token)
+
+
+@dataclass
+class Change:
+    title: str
+    what: str  # one of LABELS
+    detail: str = ""
+    url: str = ""  # the event's page now, if it is still published
+
+
+LABELS = {
+    "added": ("event added", "events added"),
+    "removed": ("event removed", "events removed"),
+    "date corrected": ("date corrected", "dates corrected"),
+    "edited": ("event edited", "events edited"),
+    "source disputed": ("source disputed", "sources disputed"),
+}
+
+
+@dataclass
+class Pin:
+    moment: datetime.datetime
+    current_url: str  # the same view, live
+    changes: list = field(default_factory=list)
+
+    @property
+    def as_of(self):
+        return format_moment(self.moment)
+
+    @property
+    def summary(self):
+        """ "3 events added, 1 date corrected, 1 source disputed"."""
+        tally = collections.Counter(change.what for change in self.changes)
+        return ", ".join(f"{tally[what]} {labels[tally[what] != 1]}" for what, labels in LABELS.items() if tally[what])
+
+
+# What an event's row is compared on: its dates, then what else a view shows of it.
+DATED = ["start_date", "start_precision", "start_qualifier", "end_date", "end_precision"]
+SHOWN = ["slug", "title", "summary", "kind", "reported_as", "place_id"]
+
+
+class Reading:
+    """A view's share of what changed since a moment, read at one time: the changed
+    events it covers, their participants, and which changed citations dispute."""
+
+    def __init__(self, narrow, touched, disputing):
+        Event, Participation, Citation = map(model, ["Event", "Participation", "Citation"])
+        published = Event.objects.published()
+        rows = narrow(published).filter(pk__in=touched).values("pk", *DATED, *SHOWN)
+        self.events = {row["pk"]: row for row in rows}
+        self.people = collections.defaultdict(set)
+        for event_id, leader_id in Participation.objects.filter(event__in=touched).values_list("event", "leader"):
+            self.people[event_id].add(leader_id)
+        about = Coalesce("event_id", "participation__event_id", "seat__arrangement__event_id")
+        citations = Citation.objects.filter(pk__in=disputing, stance="disputes").values(
+            "pk", "source__title", about=about
+        )
+        self.disputes = {row["pk"]: row for row in citations}
+        about = [row["about"] for row in self.disputes.values() if row["about"]]
+        covered = narrow(published).filter(pk__in=about).values("pk", "title", "slug") if about else []
+        self.covered = {row["pk"]: row for row in covered}
+
+
+def compare(then, now):
+    changes = []
+    for pk in sorted(then.events.keys() | now.events.keys()):
+        before, after = then.events.get(pk), now.events.get(pk)
+        if not before:
+            changes.append(Change(after["title"], "added", url=url_of(after)))
+        elif not after:
+            changes.append(Change(before["title"], "removed"))
+        elif any(before[name] != after[name] for name in DATED):
+            changes.append(
+                Change(
+                    after["title"], "date corrected", f"{dates.display(before)} → {dates.display(after)}", url_of(after)
+                )
+            )
+        elif any(before[name] != after[name] for name in SHOWN) or then.people[pk] != now.people[pk]:
+            changes.append(Change(after["title"], "edited", url=url_of(after)))
+    for pk, citation in now.disputes.items():
+        event = now.covered.get(citation["about"])
+        if pk not in then.disputes and event:
+            changes.append(Change(event["title"], "source disputed", f"by {citation['source__title']}", url_of(event)))
+    order = list(LABELS)
+    return sorted(changes, key=lambda change: order.index(change.what))
+
+
+def url_of(row):
+    return reverse("events:event_detail", kwargs={"slug": row["slug"]})
+
+
+@contextmanager
+def pinned(moment, narrow, current_url):
+    """Reads the view's changes since ``moment`` live, then enters the snapshot and reads
+    them as they were; yields the ``Pin`` a page shows. ``narrow`` picks the view's events."""
+    Event, Participation, Citation = map(model, ["Event", "Participation", "Citation"])
+    later = {"history_date__gt": moment}
+    touched = set(Event.history.filter(**later).values_list("id", flat=True))
+    touched |= set(Participation.history.filter(**later).values_list("event_id", flat=True))
+    disputing = set(Citation.history.filter(**later, stance="disputes").values_list("id", flat=True))
+    now = Reading(narrow, touched, disputing)
+    with snapshot(moment):
+        yield Pin(moment, current_url, compare(Reading(narrow, touched, disputing), now))

@@ -1,0 +1,154 @@
+"""Link preview images: every shareable view links a 1200x630 PNG of itself, drawn on
+the server from the same figure, redrawn when the data changes, never a 500."""
+
+import datetime
+import hashlib
+import re
+import struct
+
+import pytest
+from django.utils import timezone
+
+from events import charts, pinning, previews
+from events.models import Event, Status
+
+from .conftest import require_chromium
+from .factories import EventFactory, LeaderFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chromium():
+    require_chromium("preview images")  # kaleido draws with it
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def fetch(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    return response
+
+
+def digest(response):
+    return hashlib.sha256(response.content).hexdigest()
+
+
+def test_a_shared_view_has_a_1200_by_630_preview_that_follows_the_data(client, dataset, chromium, monkeypatch):
+    drawn = []
+    draw = previews.draw
+    monkeypatch.setattr(previews, "draw", lambda figure: drawn.append(figure) or draw(figure))
+
+    first = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
+    assert png_size(first.content) == (1200, 630)
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert digest(fetch(client, "/preview/timeline.png", leader="kim-il-sung")) == digest(first)
+    assert len(drawn) == 1, "the second request is served from the cache"
+    assert "Kim Il-sung" in str(drawn[0]["data"]), "the view's own figure"
+
+    event = Event.objects.get(slug="beijing-military-parade-1959")
+    event.start_date = datetime.date(1979, 1, 1)
+    event.save()
+    after = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
+    assert len(drawn) == 2, "an edit draws it again"
+    assert digest(after) != digest(first)
+    assert png_size(after.content) == (1200, 630)
+
+
+def test_event_and_leader_pages_have_previews_of_their_own(client, dataset, chromium):
+    seating = fetch(client, "/preview/events/beijing-military-parade-2025.png")
+    card = fetch(client, "/preview/events/kim-jong-un-assumes-power-2011.png")
+    leader = fetch(client, "/preview/leaders/kim-jong-un.png")
+    for response in (seating, card, leader):
+        assert png_size(response.content) == (1200, 630)
+    assert len({digest(seating), digest(card), digest(leader)}) == 3
+
+
+def test_seating_previews_follow_the_viewpoint_and_compare_side_by_side(client, dataset, chromium):
+    arrangement = Event.objects.get(slug="beijing-military-parade-2025").arrangements.get()
+    audience = fetch(client, "/preview/events/beijing-military-parade-2025.png")
+    host = fetch(client, "/preview/events/beijing-military-parade-2025.png", seating="host")
+    compared = fetch(client, "/preview/seating/compare.png", a=arrangement.pk, b=arrangement.pk)
+    assert png_size(compared.content) == (1200, 630)
+    assert len({digest(audience), digest(host), digest(compared)}) == 3
+    assert client.get("/preview/seating/compare.png", {"a": arrangement.pk, "b": "999"}).status_code == 404
+    assert client.get("/preview/seating/compare.png", {"a": "²"}).status_code == 404
+
+
+def test_a_pinned_preview_draws_the_past(client, chromium):
+    event = EventFactory(title="Parade", start_date=datetime.date(2025, 9, 3))
+    ParticipationFactory(event=event, leader=LeaderFactory(name="Kim Jong-un", slug="kim"))
+    moment = pinning.format_moment(timezone.now())
+    pinned = fetch(client, "/preview/timeline.png", leader="kim", as_of=moment)
+    event.start_date = datetime.date(2019, 1, 8)
+    event.save()
+    assert digest(fetch(client, "/preview/timeline.png", leader="kim", as_of=moment)) == digest(pinned)
+    assert digest(fetch(client, "/preview/timeline.png", leader="kim")) != digest(pinned)
+
+
+def test_a_drawing_failure_sends_the_generic_image_and_is_logged(client, dataset, monkeypatch, caplog):
+    def fail(figure):
+        raise RuntimeError("Chromium crashed")
+
+    monkeypatch.setattr(previews, "draw", fail)
+    response = fetch(client, "/preview/events/beijing-military-parade-2025.png")
+    assert response.content == previews.FALLBACK.read_bytes()
+    assert png_size(response.content) == (1200, 630)
+    assert response["Cache-Control"] == "no-store"
+    assert "Could not draw the event preview" in caplog.text
+    assert "Chromium crashed" in caplog.text
+
+    monkeypatch.undo()
+    monkeypatch.setattr(previews, "draw", lambda figure: b"drawn")
+    assert fetch(client, "/preview/events/beijing-military-parade-2025.png").content == b"drawn", (
+        "a failure is not cached"
+    )
+
+
+def test_drafts_unknown_pages_and_bad_moments_get_no_preview(client):
+    draft = EventFactory(status=Status.DRAFT)
+    assert client.get(f"/preview/events/{draft.slug}.png").status_code == 404
+    assert client.get("/preview/events/no-such-event.png").status_code == 404
+    assert client.get("/preview/leaders/no-such-leader.png").status_code == 404
+    assert client.get("/preview/timeline.png", {"as_of": "soon"}).status_code == 400
+
+
+def test_every_shareable_page_names_its_own_preview(client, dataset):
+    def image(url, **params):
+        body = client.get(url, params).content.decode()
+        found = re.search(r'<meta property="og:image" content="([^"]+)">', body).group(1)
+        assert f'<meta name="twitter:image" content="{found}">' in body
+        return found.replace("&amp;", "&")
+
+    base = "http://testserver/preview/"
+    assert (
+        image("/timeline/", leader="kim-jong-un", kind="parade") == f"{base}timeline.png?leader=kim-jong-un&kind=parade"
+    )
+    assert image("/embed/timeline/", q="parade") == f"{base}timeline.png?q=parade"
+    assert image("/") == f"{base}timeline.png?collection=kim-jong-un-and-china"
+    assert image("/collections/the-3-september-2025-parade/") == (
+        f"{base}timeline.png?collection=the-3-september-2025-parade"
+    )
+    assert image("/events/beijing-military-parade-2025/") == f"{base}events/beijing-military-parade-2025.png"
+    assert image("/leaders/kim-jong-un/") == f"{base}leaders/kim-jong-un.png"
+    assert image("/leaders/") == "http://testserver/static/img/preview.png"
+    assert image("/events/beijing-military-parade-2025/", seating="host") == (
+        f"{base}events/beijing-military-parade-2025.png?seating=host"
+    )
+    pk = Event.objects.get(slug="beijing-military-parade-2025").arrangements.get().pk
+    assert image("/seating/compare/", a=pk, b=pk) == f"{base}seating/compare.png?a={pk}&b={pk}&seating=audience"
+    moment = pinning.format_moment(timezone.now())
+    assert image("/leaders/kim-jong-un/", as_of=moment) == f"{base}leaders/kim-jong-un.png?as_of={moment}"
+
+
+def test_text_in_a_preview_is_escaped():
+    figure = charts.card_figure("<img src=x onerror=alert(1)>", ["<script>alert(1)</script>"])
+    text = str(figure["layout"])
+    assert "<img" not in text
+    assert "<script>" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
