@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse loadtest clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import loadtest clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -30,6 +30,10 @@ editor: $(VENV)/.runtime
 # Weight, queries and time of every public page: bench/results/pages-<database>.md
 bench-pages: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python bench/pages.py
+
+# Analysing a 10,000-word article for import (target: under 2 s): bench/results/importer.md
+bench-import: $(VENV)/.runtime
+	$(BIN)/python bench/importer.py
 
 # p50/p95, queries and bytes at 1k/10k/100k events on SQLite and PostgreSQL: bench/results/server.md
 bench-server: $(VENV)/.runtime node_modules/.installed
