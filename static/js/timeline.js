@@ -43,12 +43,13 @@
     });
     var view = document.querySelector('#filters [data-state="view"]');
     if (view) view.value = url.searchParams.get("view") || "";
-    var open = document.querySelector("[data-share-base]");
-    if (open) {
-      var full = new URL(open.dataset.shareBase);
+    // In an embed: the full page of the same view, to open or to copy.
+    document.querySelectorAll("[data-share-base]").forEach(function (element) {
+      var full = new URL(element.dataset.shareBase);
       full.search = url.search;
-      open.href = full.href;
-    }
+      if (element.tagName === "A") element.href = full.href;
+      else element.value = full.href;
+    });
   }
 
   function day(value) {

@@ -46,7 +46,8 @@ def test_a_copied_citable_link_shows_the_view_as_it_was(browser, site):
 
 
 def test_an_embed_keeps_its_open_event_and_shares_the_full_page(browser, site):
-    page = browser.new_page()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
     page.goto(f"{site}/embed/timeline/?leader=kim-il-sung")
     page.wait_for_function("() => document.querySelector('#timeline-chart')?._fullLayout")
     page.evaluate(
@@ -55,8 +56,9 @@ def test_an_embed_keeps_its_open_event_and_shares_the_full_page(browser, site):
     )
     expect(page.locator("#panel-title")).to_contain_text("Kim Il-sung attends a military parade")
     expect(page).to_have_url(re.compile(r"/embed/timeline/\?.*event=beijing-military-parade-1959"))
-    share = page.get_by_role("link", name="Open in newsdash")
-    expect(share).to_have_attribute(
-        "href", re.compile(r"/timeline/\?leader=kim-il-sung&event=beijing-military-parade-1959")
-    )
-    page.close()
+    full = f"{site}/timeline/?leader=kim-il-sung&event=beijing-military-parade-1959"
+    expect(page.get_by_role("link", name="Open in newsdash")).to_have_attribute("href", full)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator(".copy-status")).to_have_text("Link copied.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == full
+    context.close()
