@@ -1,9 +1,10 @@
 """Pinned links: ``?as_of=2026-11-23T10:00:00Z`` shows a view as it was at that moment.
 
-For the length of one request, every table of the dataset is shadowed by a
-temporary table of the same name, filled from the change history with each row
-as it stood then: rows deleted since come back, later edits are not there, and
-what was a draft then stays hidden by the same ``published()`` filter as ever.
+For the length of one request, each table of the dataset changed since that
+moment is shadowed by a temporary table of the same name: its rows untouched
+since, and the others as the change history had them then. Rows deleted since
+come back, later edits are not there, and what was a draft then stays hidden by
+the same ``published()`` filter as ever.
 Both databases look up an unqualified table name in the session's temporary
 tables first (PostgreSQL's pg_temp, SQLite's temp schema), so the usual
 querysets, charts and templates read the past without a line of their own. The
@@ -98,21 +99,39 @@ def parse(text):
     return moment
 
 
-def shadow_sql(model, connection):
-    """CREATE TEMP TABLE <the model's table> AS its rows as the history has them at %s."""
+def changed(cursor, connection, when):
+    """The models with a history record after the moment: the others read as they are."""
+    quote = connection.ops.quote_name
+    checks, params = [], []
+    for name in MODELS:
+        history = quote(model(name).history.model._meta.db_table)
+        checks.append(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {history} WHERE {quote('history_date')} > %s)")
+        params += [name, when]
+    cursor.execute(" UNION ALL ".join(checks), params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def shadow_sql(model, connection, schema):
+    """CREATE TEMP TABLE <the model's table> AS its rows at the moment (%s, three times):
+    the live rows that have not changed since, and the others as their history had them
+    then (none, for a row created later; the last version, for one deleted since)."""
     quote = connection.ops.quote_name
     history = model.history.model
     kept = {f.column for f in history._meta.concrete_fields}
-    columns = ", ".join(
-        f"{quote(f.column if f.column in kept else NOT_KEPT[f.column])} AS {quote(f.column)}"
-        for f in model._meta.concrete_fields
+    fields = model._meta.concrete_fields
+    live = ", ".join(quote(f.column) for f in fields)
+    past = ", ".join(
+        f"{quote(f.column if f.column in kept else NOT_KEPT[f.column])} AS {quote(f.column)}" for f in fields
     )
-    # The latest record of each row up to the moment; a deletion record means it was gone.
+    table, records = quote(model._meta.db_table), quote(history._meta.db_table)
+    id_, date = quote("id"), quote("history_date")
+    since = f"SELECT {id_} FROM {records} WHERE {date} > %s"
     return (
-        f"CREATE TEMP TABLE {quote(model._meta.db_table)} AS SELECT {columns} FROM ("
-        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {quote('id')} "
-        f"ORDER BY {quote('history_date')} DESC, {quote('history_id')} DESC) AS newsdash_rank "
-        f"FROM {quote(history._meta.db_table)} WHERE {quote('history_date')} <= %s"
+        f"CREATE TEMP TABLE {table} AS "
+        f"SELECT {live} FROM {quote(schema)}.{table} WHERE {id_} NOT IN ({since}) "
+        f"UNION ALL SELECT {past} FROM ("
+        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {date} DESC, {quote('history_id')} DESC) "
+        f"AS newsdash_rank FROM {records} WHERE {date} <= %s AND {id_} IN ({since})"
         f") AS ranked WHERE newsdash_rank = 1 AND {quote('history_type')} <> '-'"
     )
 
@@ -125,13 +144,16 @@ def snapshot(moment, using="default"):
     try:
         with transaction.atomic(using=using):
             with connection.cursor() as cursor:
+                schema = "main"
                 if connection.vendor == "postgresql":
+                    cursor.execute("SELECT current_schema()")
+                    schema = cursor.fetchone()[0]
                     # A new search_path makes PostgreSQL re-plan any statement prepared
                     # earlier on this pooled connection, so none keeps reading the live tables.
                     cursor.execute('SET LOCAL search_path TO pg_temp, "$user", public')
                 when = connection.ops.adapt_datetimefield_value(moment)
-                for name in MODELS:
-                    cursor.execute(shadow_sql(model(name), connection), [when])
+                for name in changed(cursor, connection, when):
+                    cursor.execute(shadow_sql(model(name), connection, schema), [when] * 3)
                     if connection.vendor == "postgresql":
                         # A key, so a GROUP BY on it may list the row's other columns.
                         table = connection.ops.quote_name(model(name)._meta.db_table)

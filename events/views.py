@@ -38,7 +38,7 @@ def form_choices():
         published = Event.objects.published()
         # Participants' countries are the country lanes counted for the timeline (now, not then).
         if pinning.pinned_at():
-            participants = Q(leaders__participations__event__in=published)
+            participants = Q(pk__in=Leader.objects.filter(participations__event__in=published).values("country"))
         else:
             participants = Q(name__in=LaneCount.objects.filter(lanes="country", year__isnull=True).values("lane"))
         places = Q(pk__in=published.filter(place__isnull=False).values("place__country"))

@@ -233,3 +233,26 @@ def test_the_embed_code_comes_live_and_pinned(client, dataset):
     assert "as_of" not in live
     assert "event=beijing-military-parade-2025" in live
     assert pinned.startswith(live + "&amp;as_of=")
+
+
+def test_rows_loaded_without_history_read_as_they_are(client):
+    """Bulk loads make no history: such rows are read as they stand, changed tables or not."""
+    day = datetime.date(2001, 5, 5)
+    Event.objects.bulk_create(
+        [Event(title="Bulk loaded", slug="bulk", kind="parade", start_date=day, period_end=day, status="published")]
+    )
+    pinned = moment_now()
+    assert "Bulk loaded" in page(client, "/timeline/", as_of=pinned)
+    EventFactory(title="Made later")  # now the events table has changed since the moment
+    body = page(client, "/timeline/", as_of=pinned)
+    assert "Bulk loaded" in body
+    assert "Made later" not in body.split("What changed")[0]
+    assert "1 event added" in body
+
+
+def test_a_pinned_timeline_lists_each_country_once(client):
+    kim = LeaderFactory(name="Kim Jong-un")
+    for _ in range(3):
+        ParticipationFactory(leader=kim)
+    body = page(client, "/timeline/", as_of=moment_now())
+    assert body.count(f'<option value="{kim.country.iso_code}"') == 1
