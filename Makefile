@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import loadtest clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews loadtest clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -34,6 +34,14 @@ bench-pages: $(VENV)/.runtime node_modules/.installed
 # Analysing a 10,000-word article for import (target: under 2 s): bench/results/importer.md
 bench-import: $(VENV)/.runtime
 	$(BIN)/python bench/importer.py
+
+# Live and pinned (?as_of=) times of the same pages at 10k/100k on SQLite and PostgreSQL: bench/results/pinned.md
+bench-pinned: $(VENV)/.runtime
+	$(BIN)/python bench/pinned.py
+
+# Drawing a link preview image, and serving it from the cache: bench/results/previews.md
+bench-previews: $(VENV)/.runtime node_modules/.installed
+	$(BIN)/python bench/previews.py
 
 # p50/p95, queries and bytes at 1k/10k/100k events on SQLite and PostgreSQL: bench/results/server.md
 bench-server: $(VENV)/.runtime node_modules/.installed

@@ -5,11 +5,13 @@ With REDIS_URL every app server shares the version; the in-process fallback
 is per process, fine for one server.
 """
 
+import datetime
 import hashlib
 import uuid
 from functools import wraps
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from . import pinning
 
@@ -17,13 +19,21 @@ VERSION_KEY = "newsdash:data-version"
 TIMEOUT = 3600
 
 
+# A moment this far back is settled: no save still in flight can be dated before it.
+SETTLED = datetime.timedelta(minutes=1)
+
+
 def data_version():
-    """The current version, and the moment a pinned view reads: it has its own cache."""
+    """The current version; for a pinned view, its moment. What a settled moment shows
+    never changes, so its cache outlives later edits (the banner of what changed since
+    is worked out afresh)."""
+    moment = pinning.pinned_at()
+    if moment and moment < timezone.now() - SETTLED:
+        return f"past@{pinning.format_moment(moment)}"
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    moment = pinning.pinned_at()
     return f"{version}@{pinning.format_moment(moment)}" if moment else version
 
 

@@ -1,12 +1,13 @@
 """Pinned links: ``?as_of=2026-11-23T10:00:00Z`` shows a view as it was at that moment.
 
 For the length of one request, each table of the dataset changed since that
-moment is shadowed by a temporary table of the same name: its rows untouched
-since, and the others as the change history had them then. Rows deleted since
-come back, later edits are not there, and what was a draft then stays hidden by
-the same ``published()`` filter as ever.
+moment is shadowed by a temporary view of the same name: its rows untouched
+since (read through the table's own indexes), and the others as the change
+history had them then. Rows deleted since come back, later edits are not there,
+and what was a draft then stays hidden by the same ``published()`` filter as ever.
+
 Both databases look up an unqualified table name in the session's temporary
-tables first (PostgreSQL's pg_temp, SQLite's temp schema), so the usual
+objects first (PostgreSQL's pg_temp, SQLite's temp schema), so the usual
 querysets, charts and templates read the past without a line of their own. The
 transaction is rolled back at the end: the shadow never outlives the request.
 """
@@ -14,6 +15,7 @@ transaction is rolled back at the end: the shadow never outlives the request.
 import collections
 import contextvars
 import datetime
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -111,10 +113,24 @@ def changed(cursor, connection, when):
     return [row[0] for row in cursor.fetchall()]
 
 
-def shadow_sql(model, connection, schema):
-    """CREATE TEMP TABLE <the model's table> AS its rows at the moment (%s, three times):
-    the live rows that have not changed since, and the others as their history had them
-    then (none, for a row created later; the last version, for one deleted since)."""
+MOMENT_LITERAL = re.compile(r"[0-9 :.+T-]+")
+
+
+def literal(moment, connection):
+    """The moment as an SQL literal (a view takes no parameters). It is made from a
+    datetime, never from the text of a link; checked all the same."""
+    value = connection.ops.adapt_datetimefield_value(moment)
+    text = value if isinstance(value, str) else moment.astimezone(datetime.UTC).isoformat()
+    if not MOMENT_LITERAL.fullmatch(text):
+        raise ValueError(f"not a moment: {text!r}")
+    return f"'{text}'::timestamptz" if connection.vendor == "postgresql" else f"'{text}'"
+
+
+def shadow_sql(model, connection, schema, when):
+    """CREATE TEMP VIEW <the model's table> AS its rows at the moment ``when`` (a literal):
+    the live rows that have not changed since (read through their own indexes), and the
+    others as their history had them then (none, for a row created later; the last
+    version, for one deleted since)."""
     quote = connection.ops.quote_name
     history = model.history.model
     kept = {f.column for f in history._meta.concrete_fields}
@@ -125,14 +141,22 @@ def shadow_sql(model, connection, schema):
     )
     table, records = quote(model._meta.db_table), quote(history._meta.db_table)
     id_, date = quote("id"), quote("history_date")
-    since = f"SELECT {id_} FROM {records} WHERE {date} > %s"
+    since = f"SELECT {id_} FROM {records} WHERE {date} > {when}"
+    before = f"SELECT {id_} FROM {records} WHERE {date} <= {when}"
+    kind, order = quote("history_type"), f"{date} {{0}}, {quote('history_id')} {{0}}"
     return (
-        f"CREATE TEMP TABLE {table} AS "
+        f"CREATE TEMP VIEW {table} AS "
         f"SELECT {live} FROM {quote(schema)}.{table} WHERE {id_} NOT IN ({since}) "
         f"UNION ALL SELECT {past} FROM ("
-        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {date} DESC, {quote('history_id')} DESC) "
-        f"AS newsdash_rank FROM {records} WHERE {date} <= %s AND {id_} IN ({since})"
-        f") AS ranked WHERE newsdash_rank = 1 AND {quote('history_type')} <> '-'"
+        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {order.format('DESC')}) AS newsdash_rank "
+        f"FROM {records} WHERE {date} <= {when} AND {id_} IN ({since})"
+        f") AS latest WHERE newsdash_rank = 1 AND {kind} <> '-' "
+        # A row loaded without history (a bulk load) and changed since: its state then was
+        # not recorded; its first record since is the nearest there is.
+        f"UNION ALL SELECT {past} FROM ("
+        f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {order.format('ASC')}) AS newsdash_rank "
+        f"FROM {records} WHERE {id_} IN ({since}) AND {id_} NOT IN ({before})"
+        f") AS earliest WHERE newsdash_rank = 1 AND {kind} <> '+'"
     )
 
 
@@ -153,12 +177,13 @@ def snapshot(moment, using="default"):
                     cursor.execute('SET LOCAL search_path TO pg_temp, "$user", public')
                 when = connection.ops.adapt_datetimefield_value(moment)
                 for name in changed(cursor, connection, when):
-                    cursor.execute(shadow_sql(model(name), connection, schema), [when] * 3)
-                    if connection.vendor == "postgresql":
-                        # A key, so a GROUP BY on it may list the row's other columns.
-                        table = connection.ops.quote_name(model(name)._meta.db_table)
-                        cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (id)")
-            yield
+                    cursor.execute(shadow_sql(model(name), connection, schema, literal(moment, connection)))
+            # A view has no primary key: a GROUP BY lists every column selected, not the key alone.
+            connection.features.allows_group_by_selected_pks = False
+            try:
+                yield
+            finally:
+                del connection.features.allows_group_by_selected_pks
             transaction.set_rollback(True, using=using)
     finally:
         _pinned_at.reset(token)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import pinning
-from events.models import Citation, Event, Status
+from events.models import Citation, Event, Leader, Status
 from events.templatetags.newsdash import apa, mla
 
 from .factories import CitationFactory, EventFactory, LeaderFactory, ParticipationFactory, SourceFactory
@@ -246,6 +246,10 @@ def test_rows_loaded_without_history_read_as_they_are(client):
     EventFactory(title="Made later")  # now the events table has changed since the moment
     body = page(client, "/timeline/", as_of=pinned)
     assert "Bulk loaded" in body
+    bulk = Event.objects.get(slug="bulk")
+    bulk.title = "Bulk loaded, retitled"
+    bulk.save()  # its first history record: the state before it was never recorded
+    assert "Bulk loaded, retitled" in page(client, "/events/bulk/", as_of=pinned), "the nearest state known"
     assert "Made later" not in body.split("What changed")[0]
     assert "1 event added" in body
 
@@ -256,3 +260,35 @@ def test_a_pinned_timeline_lists_each_country_once(client):
         ParticipationFactory(leader=kim)
     body = page(client, "/timeline/", as_of=moment_now())
     assert body.count(f'<option value="{kim.country.iso_code}"') == 1
+
+
+def test_a_leader_renamed_since_keeps_the_old_name_in_a_pinned_view(client, dataset):
+    pinned = moment_now()
+    kim = Leader.objects.get(slug="kim-jong-un")
+    kim.name = "Kim Jong Un (renamed)"
+    kim.save()
+    for url in ("/leaders/", "/", "/leaders/kim-jong-un/", "/timeline/"):
+        body = page(client, url, as_of=pinned)
+        assert "Kim Jong Un (renamed)" not in body, url
+        assert "Kim Jong-un" in body, url
+    assert "Kim Jong Un (renamed)" in page(client, "/leaders/")
+
+
+def test_a_settled_past_is_worked_out_once_however_the_data_changes_since(client, monkeypatch):
+    from events import explorer
+
+    event = EventFactory(title="Kept")
+    moment = timezone.now()
+    built = []
+    build = explorer.build
+    monkeypatch.setattr(explorer, "build", lambda query: built.append(query) or build(query))
+    # An hour later, the link is opened; editors keep working in between.
+    monkeypatch.setattr("events.cache.timezone.now", lambda: moment + datetime.timedelta(hours=1))
+    pinned = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert "Kept" in page(client, "/timeline/", as_of=pinned)
+    event.title = "Changed"
+    event.save()
+    body = page(client, "/timeline/", as_of=pinned)
+    assert "Kept" in body
+    assert "1 event edited" in body, "the banner is new"
+    assert len(built) == 1, "the past view itself came from the cache"
