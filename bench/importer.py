@@ -14,18 +14,10 @@ import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdash.settings")
-DATA = ROOT / "bench" / "data"
-DATA.mkdir(parents=True, exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{DATA / 'importer.sqlite3'}")
+from standalone import ROOT, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("importer.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -9,18 +9,10 @@ import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdash.settings")
-DATA = ROOT / "bench" / "data"
-DATA.mkdir(parents=True, exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{DATA / 'previews.sqlite3'}")
+from standalone import ROOT, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("previews.sqlite3")
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

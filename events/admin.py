@@ -213,7 +213,7 @@ class SourceAdmin(HistoryAdmin):
                     made = ", ".join(f"{n} {what}" for what, n in result.created.items()) or "no drafts"
                     messages.success(request, f"Imported “{result.source}”: {made}. Everything new is a draft.")
                     return redirect("admin:events_source_change", result.source.pk)
-            context |= review_context(analysis, form.suggested_choices(analysis))
+            context |= review_context(analysis, importing.Choices.suggested(analysis))
         return TemplateResponse(request, "admin/events/source/import.html", context)
 
     def get_queryset(self, request):
@@ -263,9 +263,6 @@ class ImportForm(forms.Form):
             self.data["text"] = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
             self.data["filename"] = name
         return data
-
-    def suggested_choices(self, analysis):
-        return importing.Choices.suggested(analysis)
 
 
 def choices_from(post, analysis):

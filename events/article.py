@@ -222,12 +222,10 @@ def words(text):
 
 @dataclass
 class Known:
-    """What the analysis can recognise: leaders and places (id -> names), and the
-    countries that new people may be given (ISO code -> id)."""
+    """What the analysis can recognise: leaders and places (id -> names)."""
 
     leaders: dict = field(default_factory=dict)  # id -> (display name, [names and aliases])
     places: dict = field(default_factory=dict)  # id -> (display name, [names])
-    countries: dict = field(default_factory=dict)  # ISO code -> id
 
 
 class NameIndex:

@@ -35,14 +35,13 @@ MAX_MATCHES = 3
 
 
 def known():
-    """The leaders (every name and alias), places and countries an article may name."""
+    """The leaders (every name and alias) and places an article may name."""
     leaders = {
         leader.pk: (leader.name, [leader.name, leader.native_name, *leader.alias_list])
         for leader in Leader.objects.only("name", "native_name", "aliases")
     }
     places = {place.pk: (place.name, [place.name]) for place in Place.objects.only("name")}
-    countries = dict(Country.objects.values_list("iso_code", "pk"))
-    return article.Known(leaders, places, countries)
+    return article.Known(leaders, places)
 
 
 def analyse(document, article_date=None):

@@ -267,9 +267,12 @@ def event_detail(request, slug):
     return render(request, template, context)
 
 
+def is_arrangement_number(value):
+    return value.isascii() and value.isdigit() and len(value) <= 18  # "²" is a digit to isdigit()
+
+
 def compared_events(request):
-    chosen = [request.GET.get(key, "") for key in ("a", "b")]
-    chosen = [value for value in chosen if value.isascii() and value.isdigit() and len(value) <= 18]
+    chosen = [value for key in ("a", "b") if is_arrangement_number(value := request.GET.get(key, ""))]
     return lambda events: events.filter(arrangements__pk__in=chosen)
 
 
@@ -285,7 +288,7 @@ def seating_compare(request):
         value = request.GET.get(key, "")
         if not value:
             problems.append(f"Choose arrangement “{key}”.")
-        elif not (value.isascii() and value.isdigit()) or len(value) > 18:  # "²" is a digit to isdigit()
+        elif not is_arrangement_number(value):
             problems.append(f"“{value}” is not an arrangement number.")
         else:
             chosen.append(value)
@@ -546,7 +549,7 @@ def preview_event(request, slug):
 def preview_compare(request):
     chosen = [request.GET.get(key, "") for key in ("a", "b")]
     arrangements = SeatingArrangement.objects.published().with_seats()
-    if all(value.isascii() and value.isdigit() and len(value) <= 18 for value in chosen):
+    if all(is_arrangement_number(value) for value in chosen):
         found = {str(arrangement.pk): arrangement for arrangement in arrangements.filter(pk__in=chosen)}
     else:
         found = {}
