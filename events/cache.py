@@ -10,6 +10,7 @@ import hashlib
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -17,6 +18,21 @@ from . import pinning
 
 VERSION_KEY = "newsdash:data-version"
 TIMEOUT = 3600
+
+
+def release(roots, patterns=("*.py", "*.html", "*.js", "*.css", "package-lock.json")):
+    """A digest of the code that shapes what is cached: a new release never reads what an
+    older one left in a shared cache (a page or a result of another shape)."""
+    digest = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(f for pattern in patterns for f in root.rglob(pattern))
+        for file in files:
+            digest.update(str(file.relative_to(root.parent)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE = ("newsdash", "events", "templates", "static", "package-lock.json")
+RELEASE = release([settings.BASE_DIR / name for name in CODE])
 
 
 # A moment this far back is settled: no save still in flight can be dated before it.
@@ -44,7 +60,7 @@ def bump_data_version(**kwargs):
 def cached(name, parts, compute):
     """``compute()``'s value for these parts in the current data version."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"newsdash:{name}:{data_version()}:{digest}"
+    key = f"newsdash:{RELEASE}:{name}:{data_version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -71,7 +87,7 @@ def cached_page(view):
         variant += [request.headers.get(header, "") for header in PAGE_VARIANTS]
         variant.append("gzip" in request.headers.get("Accept-Encoding", ""))
         digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:40]
-        key = f"newsdash:page:{data_version()}:{digest}"
+        key = f"newsdash:{RELEASE}:page:{data_version()}:{digest}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

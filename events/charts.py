@@ -42,13 +42,12 @@ MARKS = {
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
-# What Django's json_script escapes, so the JSON can sit inside <script>.
-SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
 def dumps(value):
-    """Compact JSON, safe inside <script type="application/json"> (dates as ISO text)."""
-    return json.dumps(value, separators=(",", ":"), default=str).translate(SCRIPT_ESCAPES)
+    """Compact JSON, safe inside <script type="application/json"> (dates as ISO text): the
+    characters Django's json_script escapes. Three replaces: str.translate with a mapping
+    takes ten times as long on a large figure."""
+    text = json.dumps(value, separators=(",", ":"), default=str)
+    return text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
 
 
 def chart_json(figure_json, config):

@@ -4,7 +4,7 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
-from . import charts, counts, pinning
+from . import charts, counts, pinning, svg
 from .cache import cached
 from .models import Event
 
@@ -45,6 +45,7 @@ def build(query):
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
+        "svg": svg.lanes_svg(figure),
         "height": figure["layout"]["height"],
         "aggregated": unit,
         "rows": rows,

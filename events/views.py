@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
-from . import charts, explorer, pinning, previews
+from . import charts, explorer, pinning, previews, svg
 from .cache import cached, cached_page
 from .forms import TimelineForm
 from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement, Status
@@ -131,6 +131,7 @@ def timeline_context(request, form):
         },
         "chart_json": mark_safe(charts.chart_json(result["figure_json"], charts.chart_config(filename))),
         "chart_height": result["height"],
+        "chart_svg": mark_safe(result["svg"]),
         "panel": panel,
         "close_url": request.path + (query.querystring(event="") or "?"),
         "share_url": request.build_absolute_uri(reverse("events:timeline") + query.querystring()),
@@ -346,6 +347,7 @@ def leader_detail(request, slug):
             charts.chart_json(charts.dumps(figure), charts.chart_config(f"newsdash-{leader.slug}"))
         ),
         "chart_height": figure["layout"]["height"],
+        "chart_svg": mark_safe(svg.lanes_svg(figure)),
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
     return render(request, "events/leader_detail.html", context)

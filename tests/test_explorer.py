@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events import explorer
+from events import cache, explorer
 from events.models import Event, Status
 
 from .factories import CitationFactory, CollectionFactory, EventFactory, LeaderFactory, ParticipationFactory
@@ -406,6 +406,22 @@ def test_a_public_page_is_served_from_the_cache_until_something_changes(client, 
     assert client.get("/timeline/?leader=kim-il-sung").content == first.content
     Event.objects.filter(slug="beijing-military-parade-1959").get().save()
     assert queries_for(client, "/timeline/?leader=kim-il-sung") > 0
+
+
+def test_a_new_release_never_reads_what_an_older_one_cached(client, dataset, monkeypatch, tmp_path):
+    """A shared cache (Redis) outlives a deploy: what the old code cached, in the old shape, is not served."""
+    (tmp_path / "events").mkdir()
+    source = tmp_path / "events" / "explorer.py"
+    source.write_text("old")
+    old = cache.release([tmp_path / "events"])
+    source.write_text("new")
+    assert cache.release([tmp_path / "events"]) != old
+
+    client.get("/timeline/")
+    assert queries_for(client, "/timeline/") == 0
+    monkeypatch.setattr(cache, "RELEASE", "next-release")
+    assert queries_for(client, "/timeline/") > 0
+    assert 'class="chart-static"' in client.get("/timeline/").content.decode()
 
 
 def test_the_page_cache_keeps_htmx_fragments_and_hosts_apart(client, dataset):

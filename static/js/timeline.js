@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  var PLOTLY = document.currentScript && document.currentScript.dataset.plotlySrc;
+
   function setParam(url, key, value) {
     if (value) url.searchParams.set(key, value);
     else url.searchParams.delete(key);
@@ -82,9 +84,13 @@
       },
     ];
     window.Plotly.newPlot(chart, spec.figure.data, spec.figure.layout, config).then(function () {
+      var sketch = chart.querySelector(".chart-static");
+      if (sketch) sketch.remove();
       if (!chart.dataset.eventUrl) return;
       var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
       if (controls && spec.figure.data.length) controls.hidden = false;
+      if (pendingZoom) zoom(pendingZoom);
+      pendingZoom = null;
       chart.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
         if (!point || !point.customdata) return;
@@ -125,9 +131,16 @@
   // Keyboard-usable zoom: a span of years ending where the view ends, or a step
   // of half the visible span earlier or later.
   var YEAR = 365.25 * 24 * 3600 * 1000;
+  var pendingZoom = null;
   function zoom(button) {
     var chart = document.getElementById(button.closest("[data-zoom-for]").dataset.zoomFor);
-    if (!chart || !chart._fullLayout) return;
+    if (!chart) return;
+    if (!chart._fullLayout) {
+      // Still the server's drawing: zoom once plotly.js has drawn the chart.
+      pendingZoom = button;
+      loadPlotly();
+      return;
+    }
     var range = chart._fullLayout.xaxis.range.map(function (v) { return new Date(v).getTime(); });
     var span = range[1] - range[0];
     if (button.dataset.years === "all") {
@@ -176,14 +189,42 @@
     if (box && window.matchMedia("(min-width: 64rem)").matches) box.open = true;
   }
 
+  var requested = false;
+  function loadPlotly() {
+    if (window.Plotly) return drawAll(document);
+    if (requested || !PLOTLY) return;
+    requested = true;
+    var script = document.createElement("script");
+    script.src = PLOTLY;
+    script.onload = function () { drawAll(document); };
+    document.head.appendChild(script);
+  }
+
+  // Reaching for a chart (a touch, a pointer, the keyboard) is what asks for plotly.js on a touch screen.
+  function reach(event) {
+    if (event.target.closest && event.target.closest(".timeline, .chart, .zoom")) loadPlotly();
+  }
+
   function start() {
     unfoldFilters();
-    // Drawing is the page's longest task: it waits for the first paint, so the text shows at once.
-    window.requestAnimationFrame(function () {
-      window.setTimeout(function () { drawAll(document); });
+    var charts = document.querySelectorAll("[data-timeline], [data-plotly]");
+    var sketched = Array.prototype.every.call(charts, function (chart) { return chart.querySelector(".chart-static"); });
+    charts.forEach(function (chart) {
+      var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
+      if (controls && chart.querySelector(".chart-static .mark")) controls.hidden = false;
     });
     // Charts that htmx swaps in later.
     if (window.htmx) window.htmx.onLoad(drawAll);
+    if (sketched && !window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+      ["pointerdown", "focusin", "keydown"].forEach(function (type) {
+        document.addEventListener(type, reach, { passive: true });
+      });
+      return;
+    }
+    // Drawing is the page's longest task: it waits for the first paint, so the text shows at once.
+    window.requestAnimationFrame(function () {
+      window.setTimeout(loadPlotly);
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -119,6 +119,50 @@ def test_a_phone_sees_the_whole_page_without_sideways_scrolling(browser, site):
     page.close()
 
 
+def test_the_chart_is_on_screen_before_plotly_and_a_phone_fetches_plotly_only_when_touched(browser, site):
+    """The server draws the chart; on a touch screen plotly.js (400 KB) comes when the reader
+    reaches for the chart, and then draws the same events over the server's drawing."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{site}/timeline/?leader=kim-jong-un")
+    marks = page.locator("#timeline-chart .chart-static .mark")
+    expect(marks.first).to_be_visible()
+    drawn = marks.count()
+    lanes = page.locator("#timeline-chart .chart-static .lane").all_text_contents()
+    assert {"Kim Jong-un", "Xi Jinping"} <= set(lanes)
+    expect(page.get_by_role("button", name="10 years")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert not [url for url in fetched if "plotly" in url]
+    assert page.evaluate("() => window.Plotly === undefined")
+
+    page.locator("#timeline-chart").tap()
+    chart_state(page)
+    expect(page.locator("#timeline-chart .chart-static")).to_have_count(0)
+    expect(page.locator("#timeline-chart .scatterlayer .point")).to_have_count(drawn)
+    assert page.locator("#timeline-chart .ytick text").all_text_contents() == lanes[::-1]
+    context.close()
+
+
+def test_a_zoom_button_pressed_before_plotly_has_loaded_still_zooms(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site}/timeline/")
+    page.get_by_role("button", name="10 years").tap()
+    expect(page).to_have_url(re.compile(r"view=\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d"))
+    first, last = re.search(r"view=(\d{4})-(\d\d-\d\d)\.\.(\d{4})-(\d\d-\d\d)", page.url).group(1, 3)
+    assert int(last) - int(first) == 10
+    context.close()
+
+
+def test_where_a_mouse_points_plotly_draws_at_once(offline, site):
+    page = offline
+    page.goto(f"{site}/timeline/")
+    expect(page.locator("#timeline-chart .scatterlayer .point").first).to_be_attached()
+    expect(page.locator("#timeline-chart .chart-static")).to_have_count(0)
+
+
 @pytest.mark.parametrize(("width", "filters_open"), [(375, False), (1440, True)])
 def test_nothing_moves_while_the_page_loads_and_the_chart_draws(browser, site, width, filters_open):
     """The chart's room is kept before plotly.js draws it, and the filters unfold only

@@ -1,0 +1,177 @@
+"""The server's own drawing of a lanes figure (charts.timeline_figure, charts.density_figure)
+as SVG: what a reader sees at first paint, before plotly.js has loaded, or without it.
+
+A pure function of the figure, like charts.py. The width is the reader's screen, unknown
+here, so the lane names sit in a column of their own and every mark's x is a percentage of
+the plot's width; nothing is stretched. plotly.js draws the same figure over it and then
+removes it (static/js/timeline.js).
+"""
+
+import datetime
+import math
+from html import escape, unescape
+
+TOP = 40  # the legend's band, as plotly's top margin
+BOTTOM = 30  # the date labels
+LABEL_PX = 7.2  # the width of a character at 13 px, to size the lane names' column
+SYMBOLS = {
+    "circle": "M7,0A7,7 0 1,1 0,-7A7,7 0 0,1 7,0Z",
+    "square": "M-6,-6H6V6H-6Z",
+    "diamond": "M0,-8L8,0L0,8L-8,0Z",
+    "star": "M0,-8L2,-2.5H8L3,1L5,7L0,3.5L-5,7L-3,1L-8,-2.5H-2Z",
+}
+# (days, unit, count): candidate distances between two date labels, the first that gives
+# at most MAX_TICKS labels across the range is used.
+STEPS = [(1, "day", 1), (7, "day", 7), (30.44, "month", 1), (91.3, "month", 3), (182.6, "month", 6)] + [
+    (365.25 * years, "year", years) for years in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+]
+MAX_TICKS = 7
+DEFS = "<defs>" + "".join(f'<path id="symbol-{name}" d="{path}"/>' for name, path in SYMBOLS.items()) + "</defs>"
+
+
+def day_number(value):
+    """Days since 0001-01-01 (with the time of day as a fraction) of a date, a datetime or ISO text."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value) if len(value) > 10 else datetime.date.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        return value.toordinal() + (value - value.replace(hour=0, minute=0, second=0, microsecond=0)).seconds / 86400
+    return value.toordinal()
+
+
+def date_range(figure):
+    """The x range: the layout's, else the marks' with a margin, as plotly's autorange."""
+    given = figure["layout"]["xaxis"].get("range")
+    if given:
+        return day_number(given[0]), day_number(given[1])
+    values = [day_number(x) for trace in figure["data"] for x in trace["x"] if x is not None]
+    if not values:
+        return 0, 1
+    first, last = min(values), max(values)
+    pad = max((last - first) * 0.06, 15)
+    return first - pad, last + pad
+
+
+def ticks(first, last):
+    """(day number, label) of the dates to label between first and last."""
+    days, unit, count = next((step for step in STEPS if (last - first) / step[0] <= MAX_TICKS), STEPS[-1])
+    start = datetime.date.fromordinal(max(1, math.floor(first)))
+    if unit == "year":
+        year = start.year + (-start.year) % count
+        dates = (datetime.date(y, 1, 1) for y in range(year, 10000, count))
+        label = "{:%Y}".format
+    elif unit == "month":
+        index = start.year * 12 + start.month - 1
+        index += (-index) % count
+        dates = (datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, 12 * 10000, count))
+        label = "{:%b %Y}".format
+    else:
+        dates = (start + datetime.timedelta(days=d) for d in range(0, 10**6, count))
+        label = "{:%-d %b %Y}".format
+    result = []
+    for date in dates:
+        if date.toordinal() > last:
+            break
+        if date.toordinal() >= first:
+            result.append((date.toordinal(), label(date)))
+    return result
+
+
+def text(value):
+    """A name as SVG text: the figure holds it escaped for plotly, so unescape once and escape again."""
+    return escape(unescape(str(value)))
+
+
+def each(value, n):
+    return value if isinstance(value, list) else [value] * n
+
+
+def mix(scale, fraction):
+    """The colour at ``fraction`` of a two-stop colorscale."""
+    (_, low), (_, high) = scale[0], scale[-1]
+    channels = (int(low[i : i + 2], 16) * (1 - fraction) + int(high[i : i + 2], 16) * fraction for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c):02x}" for c in channels)
+
+
+def marks(trace, n):
+    """Per mark: (symbol, diameter in px, fill, outline width)."""
+    marker = trace["marker"]
+    symbols = each(marker.get("symbol", "circle"), n)
+    widths = each(marker.get("line", {}).get("width", 0), n)
+    size, colour = marker.get("size", 6), marker.get("color", "#444")
+    if isinstance(size, list):  # sizemode "area": the mark's area follows the value
+        ref, least = marker.get("sizeref", 1), marker.get("sizemin", 0)
+        size = [max(math.sqrt(value / ref), least) for value in size]
+    if isinstance(colour, list):
+        low, high = min(colour), max(colour)
+        colour = [mix(marker["colorscale"], (value - low) / ((high - low) or 1)) for value in colour]
+    return zip(symbols, each(size, n), each(colour, n), widths, strict=True)
+
+
+def mark_svg(symbol, size, colour, width, x, y, kind="mark"):
+    hollow = symbol.endswith("-open")
+    fill = "none" if hollow else colour
+    outline = f' stroke="{colour}" stroke-width="{width or 2}"' if hollow or width else ""
+    shape = symbol.removesuffix("-open")
+    if shape == "circle":
+        return f'<circle class="{kind}" cx="{x:.3f}%" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}"{outline}/>'
+    return f'<use class="{kind}" href="#symbol-{shape}" x="{x:.3f}%" y="{y:.1f}" fill="{fill}"{outline}/>'
+
+
+def lanes_svg(figure):
+    """The figure's first paint: lane names, date grid and labels, legend, bands and marks."""
+    layout = figure["layout"]
+    height = layout["height"]
+    lanes = layout["yaxis"].get("categoryarray", [])[::-1]  # plotly lists them bottom first
+    bottom = height - BOTTOM
+    pitch = (bottom - TOP) / max(len(lanes), 1)
+    lane_y = {lane: TOP + (i + 0.5) * pitch for i, lane in enumerate(lanes)}
+    first, last = date_range(figure)
+    span = (last - first) or 1
+
+    def at(value):
+        return (day_number(value) - first) / span * 100
+
+    plot = [DEFS]
+    if layout["xaxis"].get("visible", True):
+        for day, label in ticks(first, last):
+            x = (day - first) / span * 100
+            plot.append(f'<line class="grid" x1="{x:.3f}%" x2="{x:.3f}%" y1="{TOP}" y2="{bottom}"/>')
+            plot.append(f'<text class="tick" x="{x:.3f}%" y="{bottom + 18}">{label}</text>')
+        plot += [f'<line class="grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>' for y in lane_y.values()]
+    legend_x = 0
+    for trace in figure["data"]:
+        xs, ys = trace["x"], trace["y"]
+        if trace.get("mode") == "lines":
+            line, opacity = trace.get("line", {}), trace.get("opacity", 1)
+            for i in range(0, len(xs) - 1, 3):  # pairs of ends, then a gap (None)
+                x1, x2 = max(at(xs[i]), 0), min(at(xs[i + 1]), 100)
+                if x1 <= x2 and ys[i] in lane_y:
+                    plot.append(
+                        f'<line x1="{x1:.3f}%" x2="{x2:.3f}%" y1="{lane_y[ys[i]]:.1f}" y2="{lane_y[ys[i]]:.1f}" '
+                        f'stroke="{line.get("color", "#444")}" stroke-width="{line.get("width", 2)}" '
+                        f'stroke-opacity="{opacity}"/>'
+                    )
+            continue
+        drawn = list(marks(trace, len(xs)))
+        for x, y, (symbol, size, colour, width) in zip(xs, ys, drawn, strict=True):
+            position = at(x)
+            if 0 <= position <= 100 and y in lane_y:
+                plot.append(mark_svg(symbol, size, colour, width, position, lane_y[y]))
+        if trace.get("showlegend", True) and trace.get("name"):
+            symbol, _, colour, width = drawn[0]
+            plot.append(mark_svg(symbol, 12, colour if isinstance(colour, str) else "#0b5cad", width, 0, 16, "key"))
+            # A percentage and pixels cannot be added in SVG: a legend entry is placed with a transform.
+            plot[-1] = f'<g transform="translate({legend_x + 8},0)">{plot[-1]}</g>'
+            plot.append(f'<text class="legend" x="{legend_x + 20}" y="20">{text(trace["name"])}</text>')
+            legend_x += 40 + len(trace["name"]) * LABEL_PX
+    for note in layout.get("annotations", []):
+        plot.append(f'<text class="note" x="50%" y="{height / 2:.0f}">{text(note["text"])}</text>')
+    label_width = round(max((len(unescape(lane)) for lane in lanes), default=0) * LABEL_PX + 16)
+    names = [
+        f'<text class="lane" x="{label_width - 8}" y="{y + 4:.1f}">{text(lane)}</text>' for lane, y in lane_y.items()
+    ]
+    return (
+        f'<div class="chart-static" aria-hidden="true">'
+        f'<svg class="chart-static-lanes" width="{label_width}" height="{height}">{"".join(names)}</svg>'
+        f'<svg class="chart-static-plot" width="100%" height="{height}">{"".join(plot)}</svg></div>'
+    )

@@ -1,0 +1,111 @@
+"""The server's drawing of a timeline: what a reader sees before plotly.js, from plain rows."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from events import charts, svg
+from tests.test_charts import row
+
+
+def drawing(figure):
+    """The two SVG elements (lane names, plot) of the drawing."""
+    root = ET.fromstring(svg.lanes_svg(figure))
+    assert root.get("class") == "chart-static"
+    names, plot = root
+    return names, plot
+
+
+def marks(plot):
+    return [element for element in plot.iter() if element.get("class") == "mark"]
+
+
+def percent(value):
+    assert value.endswith("%")
+    return float(value[:-1])
+
+
+def test_every_event_in_view_is_a_mark_in_its_lane_at_its_date():
+    rows = [row("parade", "2025-09-03"), row("summit", "2018-03-26", leaders=["Xi Jinping", "Kim Jong-un"])]
+    figure = charts.timeline_figure(rows, view=[datetime.date(2018, 1, 1), datetime.date(2026, 1, 1)])
+    names, plot = drawing(figure)
+    lanes = {text.text: float(text.get("y")) for text in names}
+    assert set(lanes) == {"Kim Jong-un", "Xi Jinping"}
+    drawn = marks(plot)
+    assert len(drawn) == 3  # the summit once per leader
+    span = (datetime.date(2026, 1, 1) - datetime.date(2018, 1, 1)).days
+    parade_x = (datetime.date(2025, 9, 3) - datetime.date(2018, 1, 1)).days / span * 100
+    parade = [m for m in drawn if abs(percent(m.get("cx")) - parade_x) < 0.01]
+    assert len(parade) == 1
+    assert abs(float(parade[0].get("cy")) - (lanes["Kim Jong-un"] - 4)) < 0.2  # a lane name sits on its lane
+
+
+def test_marks_outside_the_view_are_not_drawn_and_bands_are_cut_at_its_edges():
+    rows = [row("old", "1959-10-01"), row("year", "2024-01-01", "2024-12-31", precision="year")]
+    figure = charts.timeline_figure(rows, view=[datetime.date(2024, 6, 1), datetime.date(2025, 6, 1)])
+    _, plot = drawing(figure)
+    assert len(marks(plot)) == 1
+    band = [line for line in plot.iter("line") if line.get("stroke-width") == "10"]
+    assert [percent(band[0].get("x1")), percent(band[0].get("x2"))][0] == 0
+    assert 0 < percent(band[0].get("x2")) < 100
+
+
+def test_precisions_keep_their_symbols_and_scheduled_events_are_hollow():
+    rows = [
+        row("day", "2025-09-03"),
+        row("month", "2025-05-01", "2025-05-31", precision="month"),
+        row("plan", "2025-11-01", happened=False),
+    ]
+    _, plot = drawing(charts.timeline_figure(rows))
+    drawn = marks(plot)
+    assert {m.get("href") for m in drawn} == {None, "#symbol-square"}
+    hollow = [m for m in drawn if m.get("fill") == "none"]
+    assert [m.get("stroke") for m in hollow] == [charts.MARKS["day"].colour]
+    legend = [text.text for text in plot.iter("text") if text.get("class") == "legend"]
+    assert legend == ["Exact day", "Month known"]
+
+
+def test_names_an_editor_typed_are_escaped_once():
+    rows = [row("x", "2025-09-03", leaders=["<script>alert(1)</script> & Co"])]
+    html = svg.lanes_svg(charts.timeline_figure(rows))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    names, _ = drawing(charts.timeline_figure(rows))
+    assert names[0].text == "<script>alert(1)</script> & Co"
+
+
+def test_date_labels_follow_the_span_of_the_view():
+    def labels(first, last):
+        figure = charts.timeline_figure([row("a", "2000-01-01")], view=[first, last])
+        _, plot = drawing(figure)
+        return [text.text for text in plot.iter("text") if text.get("class") == "tick"]
+
+    assert labels(datetime.date(1950, 1, 1), datetime.date(2030, 1, 1)) == ["1960", "1980", "2000", "2020"]
+    quarters = ["Jan 2000", "Apr 2000", "Jul 2000", "Oct 2000"]
+    assert labels(datetime.date(2000, 1, 1), datetime.date(2000, 12, 31)) == quarters
+    assert labels(datetime.date(2000, 1, 1), datetime.date(2000, 1, 5)) == [
+        "1 Jan 2000",
+        "2 Jan 2000",
+        "3 Jan 2000",
+        "4 Jan 2000",
+        "5 Jan 2000",
+    ]
+
+
+def test_counts_are_circles_whose_area_and_colour_follow_the_count():
+    cells = [
+        {"lane": "Kim Jong-un", "start": datetime.date(2000, 1, 1), "count": 1},
+        {"lane": "Kim Jong-un", "start": datetime.date(2001, 1, 1), "count": 400},
+    ]
+    _, plot = drawing(charts.density_figure(cells, "year"))
+    small, big = marks(plot)
+    assert float(big.get("r")) == pytest.approx(14)  # the busiest is 28 px across, as plotly draws it
+    assert float(small.get("r")) == pytest.approx(2)  # never under plotly's sizemin
+    assert (small.get("fill"), big.get("fill")) == ("#9ec5ea", "#083f77")
+
+
+def test_an_empty_view_says_so():
+    _, plot = drawing(charts.timeline_figure([]))
+    assert not marks(plot)
+    assert [text.text for text in plot.iter("text") if text.get("class") == "note"] == ["No events match this view."]
