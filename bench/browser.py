@@ -83,7 +83,8 @@ WATCH = """(selectors) => {
     window.__seen = {};
     function look() {
         for (const selector of selectors) {
-            if (!(selector in window.__seen) && document.querySelector(selector)) window.__seen[selector] = performance.now();
+            if (selector in window.__seen || !document.querySelector(selector)) continue;
+            window.__seen[selector] = performance.now();
         }
         if (Object.keys(window.__seen).length < selectors.length) requestAnimationFrame(look);
     }
