@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -105,3 +108,23 @@ def test_event_page_queries_do_not_grow_with_participants_and_seats(client):
     few = event_page_queries(client, event_with(3))
     many = event_page_queries(client, event_with(30))
     assert few == many == 9
+
+
+@pytest.mark.parametrize("path", ["/timeline/", "/", "/leaders/kim-jong-un/", "/embed/timeline/"])
+def test_the_server_draws_each_timeline_before_any_javascript(client, dataset, path):
+    """Every event of the chart is a mark in the page's own SVG, one per lane it sits in, as plotly.js would draw."""
+    content = client.get(path).content.decode()
+    figure = json.loads(re.search(r'<script id="timeline-figure" type="application/json">(.*?)</script>', content)[1])
+    points = sum(len(trace["x"]) for trace in figure["figure"]["data"] if trace["mode"] == "markers")
+    drawing = re.search(r'<div class="chart-static".*?</div>', content, re.S)[0]
+    assert points > 0
+    assert drawing.count('class="mark"') == points
+
+
+def test_a_leaders_name_in_the_drawing_is_escaped(client):
+    event = EventFactory()
+    ParticipationFactory(event=event, leader=LeaderFactory(name="<b>Kim</b>"))
+    content = client.get("/timeline/").content.decode()
+    drawing = re.search(r'<div class="chart-static".*?</div>', content, re.S)[0]
+    assert "&lt;b&gt;Kim&lt;/b&gt;" in drawing
+    assert "<b>" not in drawing
