@@ -103,7 +103,8 @@ def marks(trace, n):
         size = [max(math.sqrt(value / ref), least) for value in size]
     if isinstance(colour, list):
         low, high = min(colour), max(colour)
-        colour = [mix(marker["colorscale"], (value - low) / ((high - low) or 1)) for value in colour]
+        shades = {value: mix(marker["colorscale"], (value - low) / ((high - low) or 1)) for value in set(colour)}
+        colour = [shades[value] for value in colour]
     return zip(symbols, each(size, n), each(colour, n), widths, strict=True)
 
 

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -5,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdash.settings")
 
 application = get_wsgi_application()
+
+# What is loaded by now (Django, the apps, their modules) lives as long as the worker: left to the
+# garbage collector, its full passes walk it all again, which added about 25 ms to one request in
+# ten of a large timeline (bench/results/server.md).
+gc.freeze()

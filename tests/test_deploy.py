@@ -38,6 +38,15 @@ def test_the_production_configuration_passes_the_deployment_checklist():
     assert "no issues" in result.stdout
 
 
+def test_an_app_server_keeps_what_it_loaded_at_start_out_of_the_garbage_collectors_passes():
+    """Full collections over the loaded framework made one large page in ten 25 ms slower (bench/server.py)."""
+    script = "import gc, newsdash.wsgi; print(gc.get_freeze_count())"
+    env = os.environ | {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "localhost"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10_000
+
+
 @pytest.mark.django_db
 def test_scripts_run_only_from_our_files_or_with_the_pages_nonce(client, dataset):
     response = client.get("/timeline/")
