@@ -189,6 +189,14 @@
     if (box && window.matchMedia("(min-width: 64rem)").matches) box.open = true;
   }
 
+  // The zoom buttons work over the server's drawing too: pressing one brings plotly.js.
+  function offerZoom(root) {
+    root.querySelectorAll("[data-zoom-for]").forEach(function (controls) {
+      var chart = document.getElementById(controls.dataset.zoomFor);
+      if (chart && chart.querySelector(".chart-static .mark")) controls.hidden = false;
+    });
+  }
+
   var requested = false;
   function loadPlotly() {
     if (window.Plotly) return drawAll(document);
@@ -209,12 +217,14 @@
     unfoldFilters();
     var charts = document.querySelectorAll("[data-timeline], [data-plotly]");
     var sketched = Array.prototype.every.call(charts, function (chart) { return chart.querySelector(".chart-static"); });
-    charts.forEach(function (chart) {
-      var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
-      if (controls && chart.querySelector(".chart-static .mark")) controls.hidden = false;
-    });
+    offerZoom(document);
     // Charts that htmx swaps in later.
-    if (window.htmx) window.htmx.onLoad(drawAll);
+    if (window.htmx) {
+      window.htmx.onLoad(function (root) {
+        offerZoom(root);
+        drawAll(root);
+      });
+    }
     if (sketched && !window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
       ["pointerdown", "focusin", "keydown"].forEach(function (type) {
         document.addEventListener(type, reach, { passive: true });

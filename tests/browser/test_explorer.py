@@ -156,6 +156,20 @@ def test_a_zoom_button_pressed_before_plotly_has_loaded_still_zooms(browser, sit
     context.close()
 
 
+def test_on_a_phone_a_filtered_view_is_drawn_by_the_server_too_with_its_zoom(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site}/timeline/")
+    page.get_by_text("Filters").tap()
+    page.fill("#leader-find", "kim il")
+    page.get_by_label("Kim Il-sung").tap()
+    expect(page.locator("#view-summary")).to_have_text("1 event, 1959, lanes by leader, filtered to Kim Il-sung")
+    expect(page.locator("#timeline-chart .chart-static .mark")).to_have_count(1)
+    expect(page.get_by_role("button", name="10 years")).to_be_visible()
+    assert page.evaluate("() => window.Plotly === undefined")
+    context.close()
+
+
 def test_where_a_mouse_points_plotly_draws_at_once(offline, site):
     page = offline
     page.goto(f"{site}/timeline/")
