@@ -41,6 +41,7 @@ from events.models import (  # noqa: E402
     SeatingArrangement,
     Source,
     Status,
+    event_search_text,
     normalise_name,
 )
 
@@ -142,8 +143,9 @@ def generate(n, seed=1959):
 
         first = datetime.date(1950, 1, 1).toordinal()
         span = datetime.date(2025, 12, 31).toordinal() - first
-        events = []
+        events, chosen = [], []
         for i in range(n):
+            chosen.append(rng.sample(leaders, rng.randint(2, 4)))
             start = datetime.date.fromordinal(first + rng.randrange(span))
             precision = rng.choices(["day", "month", "year"], weights=[80, 12, 8])[0]
             start = dates.normalise(start, precision)
@@ -159,7 +161,7 @@ def generate(n, seed=1959):
                     period_end=dates.period_end(start, precision),
                     place=rng.choice(places) if rng.random() < 0.8 else None,
                     summary=summary,
-                    search_text=normalise_name(f"{title} {summary}"),
+                    search_text=event_search_text(title, summary, [leader.search_names for leader in chosen[-1]]),
                     reported_as=rng.choices(Event.ReportedAs.values, weights=[90, 7, 3])[0],
                     status=Status.PUBLISHED if rng.random() < 0.97 else Status.DRAFT,
                 )
@@ -167,8 +169,8 @@ def generate(n, seed=1959):
         events = Event.objects.bulk_create(events, batch_size=BATCH)
 
         participations = []
-        for event in events:
-            for leader in rng.sample(leaders, rng.randint(2, 4)):
+        for event, participants in zip(events, chosen, strict=True):
+            for leader in participants:
                 participations.append(Participation(event=event, leader=leader, role=rng.choice(["host", "guest"])))
         participations = Participation.objects.bulk_create(participations, batch_size=BATCH)
 

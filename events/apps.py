@@ -24,6 +24,13 @@ def log_admin_change(sender, instance, created, **kwargs):
         )
 
 
+def refresh_event_search(sender, instance, **kwargs):
+    """A participant added, changed or removed: the event's search text holds the participants' names."""
+    from .models import Event
+
+    Event.objects.filter(pk=instance.event_id).refresh_search_text()
+
+
 def rebuild_counts(using="default", **kwargs):
     from . import counts
 
@@ -37,7 +44,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from . import counts
-        from .models import LaneCount
+        from .models import LaneCount, Participation
 
         # Any saved or deleted record of ours may change what a cached page shows. The
         # counts are derived from the rest; a receiver on them would make every bulk
@@ -47,6 +54,8 @@ class EventsConfig(AppConfig):
                 post_save.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
                 post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
         counts.connect()
+        post_save.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-save")
+        post_delete.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-delete")
         from django.contrib.admin.models import LogEntry
 
         post_save.connect(log_admin_change, sender=LogEntry, dispatch_uid="log-admin-change")

@@ -152,6 +152,29 @@ def test_event_search_matches_titles_and_participants_aliases_without_duplicates
     assert Event.objects.search("nobody at all").count() == 0
 
 
+def test_a_search_can_join_a_participants_name_and_words_of_the_title():
+    parade = EventFactory(title="Beijing military parade")
+    ParticipationFactory(event=parade, leader=LeaderFactory(name="Kim Jong-un"))
+    EventFactory(title="Moscow military parade")
+    assert list(Event.objects.search("kim jong un parade")) == [parade]
+
+
+def test_the_search_follows_participants_as_editors_change_them():
+    putin = LeaderFactory(name="Vladimir Putin")
+    parade = EventFactory(title="Beijing military parade")
+    assert Event.objects.search("putin").count() == 0
+    taking_part = ParticipationFactory(event=parade, leader=putin)
+    assert list(Event.objects.search("putin")) == [parade]
+    putin.aliases = "Vladimir Vladimirovich Putin"
+    putin.save()
+    assert list(Event.objects.search("vladimirovich")) == [parade]
+    taking_part.delete()
+    assert Event.objects.search("putin").count() == 0
+    parade.title = "Victory Day parade"
+    parade.save()
+    assert list(Event.objects.search("victory")) == [parade]
+
+
 def test_citations_of_a_deleted_source_are_protected():
     citation = CitationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
