@@ -24,11 +24,13 @@ def log_admin_change(sender, instance, created, **kwargs):
         )
 
 
-def refresh_event_search(sender, instance, **kwargs):
-    """A participant added, changed or removed: the event's search text holds the participants' names."""
+def refresh_event_search(sender, instance, raw=False, **kwargs):
+    """A participant added, changed or removed: the event's search text holds the participants' names.
+    Not while a backup is restored (raw): the events come back with their text as it was saved."""
     from .models import Event
 
-    Event.objects.filter(pk=instance.event_id).refresh_search_text()
+    if not raw:
+        Event.objects.filter(pk=instance.event_id).refresh_search_text()
 
 
 def rebuild_counts(using="default", **kwargs):

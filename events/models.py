@@ -13,8 +13,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Value
+from django.db.models.functions import Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -31,9 +31,9 @@ def normalise_name(text):
 
 def event_search_text(title, summary, names):
     """What a search reads of an event: its title and summary, then every name of every participant
-    (their ``folded_names``), folded, so one index answers a search for any of them. Every word
-    stands between spaces, so a substring match finds whole words, as a full-text search does."""
-    return " " + " | ".join(normalise_name(part) for part in [f"{title} {summary}", *names]) + " "
+    (their ``folded_names``), folded, so one index answers a search for any of them. Words stand
+    between single spaces, so a substring match (padded) finds whole words, as a full-text search does."""
+    return " | ".join(normalise_name(part) for part in [f"{title} {summary}", *names])
 
 
 def folded_names(name, native_name, aliases):
@@ -333,7 +333,8 @@ class EventQuerySet(models.QuerySet):
             # a participant search hid it (at 100k events it guessed five times too many).
             query = SearchQuery(needle, config="simple", search_type="plain")
             return self.alias(document=SearchVector("search_text", config="simple")).filter(document=query)
-        return self.filter(*(Q(search_text__contains=f" {word} ") for word in needle.split()))
+        padded = self.alias(padded=Concat(Value(" "), "search_text", Value(" "), output_field=models.TextField()))
+        return padded.filter(*(Q(padded__contains=f" {word} ") for word in needle.split()))
 
     def refresh_search_text(self):
         """Recompute these events' search text from their title, summary and participants' names:

@@ -65,6 +65,6 @@ def test_0007_gives_events_and_their_history_their_participants_names():
     executor.loader.build_graph()
     executor.migrate(after)
     new = executor.loader.project_state(after).apps
-    expected = " beijing parade | kim jong un 김정은 "
+    expected = "beijing parade | kim jong un 김정은"
     assert new.get_model("events", "Event").objects.get().search_text == expected
     assert new.get_model("events", "HistoricalEvent").objects.get().search_text == expected
