@@ -99,8 +99,9 @@ POSTGRES = connection.vendor == "postgresql"
         ("date range", lambda qs: qs.published().overlapping("2018-01-01", "2019-12-31"), "event_status_"),
         ("kind", lambda qs: qs.published().of_kinds(["parade"]), "event_status_kind_start"),
         ("precision", lambda qs: qs.published().at_precisions(["year"]), "event_status_precision"),
-        # One index answers a search for a title's words and a participant's names alike.
-        ("text or a participant's name", lambda qs: qs.published().search("kim jong un"), "event_search_text_fts"),
+        # One index answers a search for a title's words and a participant's names alike. Alone: on
+        # 600 rows the planner may as well start from the status index and check the text after.
+        ("text or a participant's name", lambda qs: qs.search("kim jong un"), "event_search_text_fts"),
         ("leader", lambda qs: qs.published().for_leaders(["kim-jong-un"]), "events_participation"),
         ("country", lambda qs: qs.published().in_countries(["KP"]), "events_leader_country_id"),
     ],
