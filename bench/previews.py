@@ -10,14 +10,11 @@ import statistics
 import sys
 import time
 
-from standalone import ROOT, setup
+from standalone import ROOT, dataset_client, setup
 
 setup("previews.sqlite3")
 
-from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 
 PREVIEWS = [
     ("timeline, one leader", "/preview/timeline.png?leader=kim-jong-un"),
@@ -28,10 +25,7 @@ RUNS = 5
 
 
 def main():
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    call_command("load_dataset", verbosity=0)
-    client = Client()
+    client = dataset_client()
     rows = []
     for name, url in PREVIEWS:
         drawn, served = [], []

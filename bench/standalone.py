@@ -17,3 +17,15 @@ def setup(database):
     import django
 
     django.setup()
+
+
+def dataset_client():
+    """The migrated database with our dataset loaded, and a test client for it."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    call_command("load_dataset", verbosity=0)
+    return Client()

@@ -169,9 +169,12 @@ class Leader(EditorText):
 
     def save(self, *args, **kwargs):
         self.search_names = folded_names(self.name, self.native_name, self.aliases)
+        saved = Leader.objects.filter(pk=self.pk).values_list("search_names", flat=True).first() if self.pk else None
         super().save(*args, **kwargs)
-        # A new name or alias must find the leader's events (events.apps connects the other changes).
-        Event.objects.filter(participations__leader=self).refresh_search_text()
+        # A new name or alias must find the leader's events (events.apps connects the other changes);
+        # any other edit leaves their thousands of events alone.
+        if saved is not None and saved != self.search_names:
+            Event.objects.filter(participations__leader=self).refresh_search_text()
 
     @property
     def alias_list(self):

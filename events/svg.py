@@ -160,9 +160,9 @@ def lanes_svg(figure):
                 plot.append(mark_svg(symbol, size, colour, width, position, lane_y[y]))
         if trace.get("showlegend", True) and trace.get("name"):
             symbol, _, colour, width = drawn[0]
-            plot.append(mark_svg(symbol, 12, colour if isinstance(colour, str) else "#0b5cad", width, 0, 16, "key"))
+            key = mark_svg(symbol, 12, colour if isinstance(colour, str) else "#0b5cad", width, 0, 16, "key")
             # A percentage and pixels cannot be added in SVG: a legend entry is placed with a transform.
-            plot[-1] = f'<g transform="translate({legend_x + 8},0)">{plot[-1]}</g>'
+            plot.append(f'<g transform="translate({legend_x + 8},0)">{key}</g>')
             plot.append(f'<text class="legend" x="{legend_x + 20}" y="20">{text(trace["name"])}</text>')
             legend_x += 40 + len(trace["name"]) * LABEL_PX
     for note in layout.get("annotations", []):
