@@ -1,8 +1,9 @@
 """Caching keyed by a data version: any change an editor saves starts a new version,
 so nothing cached before it is read again (it simply expires).
 
-With REDIS_URL every app server shares the version; the in-process fallback
-is per process, fine for one server.
+The version lives in the ``shared`` cache, which every process of a server reads
+(Redis with REDIS_URL, else files in one directory): a save is seen by every worker
+as soon as it returns. Pages themselves may stay in each process's own memory.
 """
 
 import datetime
@@ -11,12 +12,16 @@ import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import transaction
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from . import pinning
 
 VERSION_KEY = "newsdash:data-version"
+# Renewed by every withdrawal (events.takedown): even a settled past shows less after one.
+TAKEDOWN_KEY = "newsdash:takedown-version"
 TIMEOUT = 3600
 
 
@@ -42,19 +47,46 @@ SETTLED = datetime.timedelta(minutes=1)
 def data_version():
     """The current version; for a pinned view, its moment. What a settled moment shows
     never changes, so its cache outlives later edits (the banner of what changed since
-    is worked out afresh)."""
+    is worked out afresh), but not a withdrawal."""
     moment = pinning.pinned_at()
     if moment and moment < timezone.now() - SETTLED:
-        return f"past@{pinning.format_moment(moment)}"
-    version = cache.get(VERSION_KEY)
+        return f"past@{pinning.format_moment(moment)}#{takedown_version()}"
+    shared = caches["shared"]
+    version = shared.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        shared.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = shared.get(VERSION_KEY)
     return f"{version}@{pinning.format_moment(moment)}" if moment else version
 
 
-def bump_data_version(**kwargs):
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def new_version():
+    caches["shared"].set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump_data_version(using=None, **kwargs):
+    """A new version now, and again when the transaction commits: a reader who filled
+    the cache from the data as it was before the commit had it under the first one."""
+    new_version()
+    transaction.on_commit(new_version, using=using)
+
+
+def takedown_version():
+    shared = caches["shared"]
+    version = shared.get(TAKEDOWN_KEY)
+    if version is None:
+        shared.add(TAKEDOWN_KEY, uuid.uuid4().hex, None)
+        version = shared.get(TAKEDOWN_KEY)
+    return version
+
+
+def new_takedown_version():
+    caches["shared"].set(TAKEDOWN_KEY, uuid.uuid4().hex, None)
+
+
+def bump_takedown_version(using=None, **kwargs):
+    """As ``bump_data_version``, for a withdrawal saved or deleted."""
+    new_takedown_version()
+    transaction.on_commit(new_takedown_version, using=using)
 
 
 def cached(name, parts, compute):
@@ -68,8 +100,10 @@ def cached(name, parts, compute):
     return value
 
 
-# Request headers that change what a page sends back (htmx fragments, zoom refetches).
-PAGE_VARIANTS = ("HX-Request", "HX-Target", "HX-History-Restore-Request", "X-Newsdash-Zoom")
+# Request headers that change what a page sends back: htmx fragments (a boosted or a
+# history-restoring request gets the whole page whatever its target) and zoom refetches.
+# Each is in the cache key and in Vary, so no variant is served for another.
+PAGE_VARIANTS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-History-Restore-Request", "X-Newsdash-Zoom")
 
 
 def cached_page(view):
@@ -81,6 +115,11 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        response = serve(request, *args, **kwargs)
+        patch_vary_headers(response, PAGE_VARIANTS)
+        return response
+
+    def serve(request, *args, **kwargs):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         variant = [request.get_host(), request.scheme, request.get_full_path()]

@@ -5,7 +5,9 @@ with DEBUG=0 the settings refuse to start without a real SECRET_KEY and
 ALLOWED_HOSTS.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -134,17 +136,21 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsdash.routers.ReplicaRouter"]
 
+# "shared" holds what every process of a server must agree on (the data version, drawing
+# slots): a save on one worker is seen by the others at once. Without Redis, it is a
+# directory of files that all the server's processes (one checkout, one database) read.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsdash",
-        }
-    }
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "newsdash"}
+    CACHES = {"default": redis, "shared": redis}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SHARED_DIR = os.environ.get("SHARED_DIR") or os.path.join(
+        tempfile.gettempdir(), "newsdash-" + hashlib.sha256(f"{BASE_DIR}|{DATABASE_URL}".encode()).hexdigest()[:12]
+    )
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": SHARED_DIR},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

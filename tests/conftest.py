@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import override_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -38,14 +39,32 @@ def dataset(db):
     call_command("load_dataset", verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_shared_cache(tmp_path_factory):
+    """The shared cache (the data version) in this test run's own directory: another run
+    on the same checkout must not renew versions under it."""
+    from django.conf import settings
+
+    caches = settings.CACHES | {
+        "shared": settings.CACHES["shared"] | {"LOCATION": str(tmp_path_factory.mktemp("shared"))}
+    }
+    if "Redis" in caches["shared"]["BACKEND"]:
+        yield
+        return
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with nothing cached, as a new server would."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+import itertools
 import json
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -446,3 +448,37 @@ def test_public_pages_are_compressed_for_browsers_that_ask(client, dataset):
     assert "Content-Encoding" not in plain
     assert len(packed.content) < len(plain.content) / 3
     assert "Accept-Encoding" in packed["Vary"]
+
+
+# Every combination of the request headers that change a page: htmx's own, and the zoom refetch.
+HEADER_CHOICES = {
+    "HTTP_HX_REQUEST": ["true"],
+    "HTTP_HX_BOOSTED": ["true"],
+    "HTTP_HX_TARGET": ["event-panel", "results"],
+    "HTTP_HX_HISTORY_RESTORE_REQUEST": ["true"],
+    "HTTP_X_NEWSDASH_ZOOM": ["1"],
+}
+HEADER_COMBINATIONS = [
+    {name: value for name, value in zip(HEADER_CHOICES, values, strict=True) if value is not None}
+    for values in itertools.product(*([None, *choices] for choices in HEADER_CHOICES.values()))
+]
+
+
+def test_no_header_combination_poisons_what_the_next_reader_gets(client, dataset):
+    """An anonymous request with any mix of htmx headers is cached for its own variant only:
+    the plain reader still gets the whole page, and htmx's panel request only the panel."""
+    url = "/timeline/?event=beijing-military-parade-2025"
+    for headers in HEADER_COMBINATIONS:
+        caches["default"].clear()
+        client.get(url, **headers)
+        page = client.get(url).content.decode()
+        panel = client.get(url, **HTMX_PANEL).content.decode()
+        assert "<html" in page, f"{headers} left the plain reader a fragment"
+        assert "<html" not in panel, f"{headers} left htmx's panel request a whole page"
+        assert "Beijing" in panel
+
+
+def test_every_header_that_changes_a_cached_page_is_named_in_vary(client, dataset):
+    vary = client.get("/timeline/")["Vary"]
+    for header in ("HX-Request", "HX-Boosted", "HX-Target", "HX-History-Restore-Request", "X-Newsdash-Zoom"):
+        assert header in vary
