@@ -4,10 +4,17 @@ Debian's Chromium and the same plotly.js bundle the pages use; nothing from the 
 An image is made on its first request and kept per query and data version (a page
 never waits for it: it only links to it). When drawing fails, the branded
 generic image stands in, and the failure is logged.
+
+Drawing is slow next to serving a page, so a server draws at most PREVIEW_DRAWERS
+images at once, across all its processes, with at most PREVIEW_QUEUE more waiting;
+past that a request is told to come back (``Busy``), and the workers stay free for
+readers. Images already drawn are served from the cache whatever is being drawn.
 """
 
+import contextlib
+import fcntl
 import logging
-import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,10 +26,45 @@ logger = logging.getLogger("newsdash")
 
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
 FALLBACK = Path(settings.BASE_DIR) / "static" / "img" / "preview.png"
-# One Chromium at a time per process: a burst of first requests waits its turn
-# rather than starting a browser each.
-DRAWING = threading.Lock()
-WAIT = 30  # seconds a request waits for its turn before taking the generic image
+WAIT = 30  # seconds a drawing may take, and a queued request may wait for its turn
+
+
+class Busy(Exception):
+    """Every drawing slot is taken and the queue is full: come back in a moment."""
+
+
+def take(directory, name, count):
+    """One of ``count`` locks of this name, or None when all are held. A lock is held
+    as long as its file stays open, and the system releases it if the process dies."""
+    for number in range(count):
+        handle = open(directory / f"preview-{name}-{number}.lock", "a")  # noqa: SIM115 (closed by the caller)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+        else:
+            return handle
+    return None
+
+
+@contextlib.contextmanager
+def drawing_slot():
+    """A turn to draw, shared by every process of this server: a place in the bounded
+    queue first (else ``Busy``), then one of the drawing slots within ``WAIT`` seconds."""
+    directory = Path(settings.SHARED_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as held:
+        place = take(directory, "place", settings.PREVIEW_DRAWERS + settings.PREVIEW_QUEUE)
+        if place is None:
+            raise Busy
+        held.callback(place.close)
+        deadline = time.monotonic() + WAIT
+        while (slot := take(directory, "slot", settings.PREVIEW_DRAWERS)) is None:
+            if time.monotonic() > deadline:
+                raise Busy
+            time.sleep(0.05)
+        held.callback(slot.close)
+        yield
 
 
 def seating_data(arrangement):
@@ -36,26 +78,27 @@ def draw(figure):
     """The figure as PNG bytes (its layout gives the size)."""
     import kaleido  # imported when first needed: it is slow to import, and pages never need it
 
-    if not DRAWING.acquire(timeout=WAIT):
-        raise TimeoutError("another preview took too long to draw")
-    try:
-        layout = figure["layout"]
-        options = {"format": "png", "width": layout["width"], "height": layout["height"]}
-        plotly_js = finders.find(PLOTLY_JS)
-        return kaleido.calc_fig_sync(
-            figure, opts=options, kopts={"plotlyjs": plotly_js, "mathjax": False, "timeout": WAIT}
-        )
-    finally:
-        DRAWING.release()
+    layout = figure["layout"]
+    options = {"format": "png", "width": layout["width"], "height": layout["height"]}
+    plotly_js = finders.find(PLOTLY_JS)
+    return kaleido.calc_fig_sync(figure, opts=options, kopts={"plotlyjs": plotly_js, "mathjax": False, "timeout": WAIT})
 
 
 def image(name, parts, figure):
     """PNG bytes for this preview, and whether they are the generic image.
 
     ``figure()`` builds the figure; it is called only when the image is not cached.
+    Raises ``Busy`` when it is not cached and the server is drawing all it may.
     """
+
+    def drawn():
+        with drawing_slot():
+            return draw(figure())
+
     try:
-        return cached(f"preview-{name}", parts, lambda: draw(figure())), False
+        return cached(f"preview-{name}", parts, drawn), False
+    except Busy:
+        raise
     except Exception:
         logger.exception("Could not draw the %s preview %r: sending the generic image", name, parts)
         return FALLBACK.read_bytes(), True

@@ -22,7 +22,6 @@ from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from . import charts, explorer, pinning, previews, svg
@@ -175,7 +174,6 @@ def home_overview():
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
 @cached_page
 @pinnable(home_events)
 @gzip_page
@@ -192,7 +190,6 @@ def home(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
 @cached_page
 @pinnable(timeline_events)
 @gzip_page
@@ -232,7 +229,6 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
 @cached_page
 @pinnable(lambda request, slug: lambda events: events.filter(slug=slug))
 @gzip_page
@@ -354,7 +350,6 @@ def leader_detail(request, slug):
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
 @cached_page
 @pinnable(lambda request, slug: timeline_events(request, collection=slug))
 @gzip_page
@@ -503,7 +498,20 @@ def export_timelinejs(request):
 # Link preview images (og:image): the view's own figure, drawn on the server.
 
 
-def png(data, generic):
+def png(name, parts, figure):
+    """The preview image, or a 503 telling the client when to come back while the server
+    is drawing all it may (readers' pages are never kept waiting behind drawings)."""
+    try:
+        data, generic = previews.image(name, parts, figure)
+    except previews.Busy:
+        response = HttpResponse(
+            "Busy drawing other preview images: try again in a few seconds.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponse(data, content_type="image/png")
     # The generic image stands in for a failed drawing: no one should keep it.
     response["Cache-Control"] = "no-store" if generic else "public, max-age=300"
@@ -521,7 +529,7 @@ def preview_timeline(request):
         summary = query.describe(result["count"], result["years"])
         return charts.preview_figure(json.loads(result["figure_json"]), title, summary)
 
-    return png(*previews.image("timeline", query.params(event="", page=""), figure))
+    return png("timeline", query.params(event="", page=""), figure)
 
 
 @require_GET
@@ -543,7 +551,7 @@ def preview_event(request, slug):
         leaders = ", ".join(participation.leader.name for participation in event.participations.all())
         return charts.card_figure(event.title, [subtitle, leaders, event.summary])
 
-    return png(*previews.image("event", (slug, viewpoint), figure))
+    return png("event", (slug, viewpoint), figure)
 
 
 @require_GET
@@ -567,7 +575,7 @@ def preview_compare(request):
         subtitle = "Who stood where; ringed: at both" if leaders | countries else "Who stood where"
         return charts.preview_figure(charts.side_by_side(left, right), title, subtitle)
 
-    return png(*previews.image("compare", (*chosen, viewpoint), figure))
+    return png("compare", (*chosen, viewpoint), figure)
 
 
 @require_GET
@@ -581,4 +589,4 @@ def preview_leader(request, slug):
         summary = f"{leader.country}: {count} event{'' if count == 1 else 's'}, lanes by kind of event"
         return charts.preview_figure(charts.timeline_figure(rows, charts.Lanes.KIND), leader.name, summary)
 
-    return png(*previews.image("leader", slug, figure))
+    return png("leader", slug, figure)

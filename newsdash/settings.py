@@ -136,21 +136,31 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsdash.routers.ReplicaRouter"]
 
-# "shared" holds what every process of a server must agree on (the data version, drawing
-# slots): a save on one worker is seen by the others at once. Without Redis, it is a
-# directory of files that all the server's processes (one checkout, one database) read.
+# What every process of one server shares on its disk (one checkout, one database): drawing
+# slots, and without Redis the "shared" cache.
+SHARED_DIR = os.environ.get("SHARED_DIR") or os.path.join(
+    tempfile.gettempdir(), "newsdash-" + hashlib.sha256(f"{BASE_DIR}|{DATABASE_URL}".encode()).hexdigest()[:12]
+)
+
+# "shared" holds what every process must agree on (the data version): a save on one worker
+# is seen by the others at once. Pages may stay in each process's own memory ("default").
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "newsdash"}
     CACHES = {"default": redis, "shared": redis}
 else:
-    SHARED_DIR = os.environ.get("SHARED_DIR") or os.path.join(
-        tempfile.gettempdir(), "newsdash-" + hashlib.sha256(f"{BASE_DIR}|{DATABASE_URL}".encode()).hexdigest()[:12]
-    )
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": SHARED_DIR},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(SHARED_DIR, "cache"),
+        },
     }
+
+# Link preview images drawn at once by one server, and how many more may wait their turn:
+# with two sync workers, one drawing leaves the other free for readers.
+PREVIEW_DRAWERS = int(os.environ.get("PREVIEW_DRAWERS", 1))
+PREVIEW_QUEUE = int(os.environ.get("PREVIEW_QUEUE", 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

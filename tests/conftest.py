@@ -40,18 +40,16 @@ def dataset(db):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def own_shared_cache(tmp_path_factory):
-    """The shared cache (the data version) in this test run's own directory: another run
-    on the same checkout must not renew versions under it."""
+def own_shared_directory(tmp_path_factory):
+    """The server's shared directory (drawing slots, the data version without Redis) of this
+    test run's own: another run on the same checkout must not renew versions or hold slots."""
     from django.conf import settings
 
-    caches = settings.CACHES | {
-        "shared": settings.CACHES["shared"] | {"LOCATION": str(tmp_path_factory.mktemp("shared"))}
-    }
-    if "Redis" in caches["shared"]["BACKEND"]:
-        yield
-        return
-    with override_settings(CACHES=caches):
+    directory = tmp_path_factory.mktemp("shared")
+    caches = settings.CACHES
+    if "filebased" in caches["shared"]["BACKEND"]:
+        caches = caches | {"shared": caches["shared"] | {"LOCATION": str(directory / "cache")}}
+    with override_settings(SHARED_DIR=str(directory), CACHES=caches):
         yield
 
 

@@ -5,6 +5,8 @@ import datetime
 import hashlib
 import re
 import struct
+import threading
+import time
 
 import pytest
 from django.utils import timezone
@@ -152,3 +154,37 @@ def test_text_in_a_preview_is_escaped():
     assert "<img" not in text
     assert "<script>" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_a_preview_the_server_has_no_turn_to_draw_is_a_503_at_once_and_cached_ones_still_come(
+    client, dataset, monkeypatch
+):
+    """A flood of new preview images cannot take every worker: while the server draws all it
+    may, an image not drawn yet is a 503 with Retry-After, answered at once; drawn ones are served."""
+    monkeypatch.setattr(previews, "draw", lambda figure: b"\x89PNG\r\n\x1a\n drawn")
+    drawn = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
+
+    with previews.drawing_slot():  # another request (any process of this server) is drawing
+        started = time.monotonic()
+        busy = client.get("/preview/timeline.png", {"leader": "xi-jinping"})
+        assert time.monotonic() - started < 1
+        assert busy.status_code == 503
+        assert busy["Retry-After"] == "5"
+        assert busy["Cache-Control"] == "no-store"
+        assert "try again" in busy.content.decode()
+        again = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
+        assert again.content == drawn.content, "an image drawn before is served from the cache"
+
+    assert fetch(client, "/preview/timeline.png", leader="xi-jinping").content.endswith(b"drawn")
+
+
+def test_a_queued_preview_waits_for_its_turn(client, dataset, monkeypatch, settings):
+    settings.PREVIEW_QUEUE = 1
+    monkeypatch.setattr(previews, "draw", lambda figure: b"\x89PNG\r\n\x1a\n drawn")
+    holder = previews.drawing_slot()
+    holder.__enter__()
+    threading.Timer(0.5, holder.__exit__, (None, None, None)).start()
+    started = time.monotonic()
+    response = fetch(client, "/preview/timeline.png", leader="xi-jinping")
+    assert 0.4 < time.monotonic() - started < 5, "it waited for the slot, then drew"
+    assert response.content.endswith(b"drawn")
