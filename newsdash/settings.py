@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,13 +117,34 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sql
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 
 
+# App servers (newsdash/wsgi.py) bound every statement: a page waits at most this long for
+# the database, then answers 503. Commands and migrations run unbounded (0).
+STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT") or 0)
+# How long a connection waits for any answer before taking the server for frozen: a little
+# longer, so that a server still running ends a slow statement itself and keeps the connection.
+DATABASE_WAIT = STATEMENT_TIMEOUT + 0.3 if STATEMENT_TIMEOUT else None
+
+
 def pooled(database):
-    """PostgreSQL through a pool that gives up within 2 seconds when the server is down,
-    so a page answers 503 at once instead of hanging; it reconnects by itself."""
+    """PostgreSQL through a pool that gives up within 1.5 seconds when the server is down,
+    so a page answers 503 at once instead of hanging, and that reconnects as soon as the
+    server is back: a failed reconnection gives up after a second instead of backing off
+    ever longer, so the next request tries afresh. Connections are checked before use, so
+    none broken by an outage is handed to a page."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
-        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": 2}
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": 8,
+            "timeout": 1.5,
+            "reconnect_timeout": 1,
+            "connection_class": import_string("newsdash.db.Connection"),
+        }
         options["connect_timeout"] = 2
+        database["CONN_HEALTH_CHECKS"] = True
+        if STATEMENT_TIMEOUT:
+            milliseconds = round(STATEMENT_TIMEOUT * 1000)
+            options["options"] = f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}"
     return database
 
 

@@ -4,6 +4,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdash.settings")
+# A page waits at most 1.5 s for any database statement, then answers 503 (settings.STATEMENT_TIMEOUT).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "1.5")
 
 application = get_wsgi_application()
 
