@@ -6,16 +6,9 @@ The test starts its own PostgreSQL instance (initdb in a temporary directory, on
 free port) and gunicorn in front of it, so it can stop and start the database.
 """
 
-import contextlib
-import glob
 import os
-import pwd
-import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +17,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pgcluster import BINARIES, cluster_with_dataset, production_server  # noqa: E402
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 pytestmark = pytest.mark.skipif(
@@ -32,99 +28,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def as_postgres(command):
-    """initdb and pg_ctl refuse to run as root: run them as the postgres account then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-class Server:
-    def __init__(self, directory, port):
-        self.bin = Path(BINARIES[-1])
-        self.directory, self.port = directory, port
-
-    def pg_ctl(self, *args):
-        command = [str(self.bin / "pg_ctl"), "-D", self.directory, "-w", "-t", "30", *args]
-        subprocess.run(as_postgres(command), check=True, capture_output=True)
-
-    def start(self):
-        self.pg_ctl(
-            "-o",
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
-            "-l",
-            f"{self.directory}/log",
-            "start",
-        )
-
-    def stop(self):
-        self.pg_ctl("-m", "fast", "stop")
-
-    def processes(self):
-        """The postmaster and every process it started."""
-        postmaster = int(Path(self.directory, "postmaster.pid").read_text().split()[0])
-        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
-        return [postmaster, *map(int, children)]
-
-
 @pytest.fixture(scope="module")
 def database():
-    directory = tempfile.mkdtemp(prefix="newsdash-outage-")
-    if os.geteuid() == 0:
-        os.chown(directory, pwd.getpwnam("postgres").pw_uid, -1)
-    server = Server(directory, free_port())
-    subprocess.run(
-        as_postgres([str(server.bin / "initdb"), "-D", directory, "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
-        check=True,
-        capture_output=True,
-    )
-    server.start()
-    url = f"postgres://postgres@127.0.0.1:{server.port}/postgres"
-    env = os.environ | {"DATABASE_URL": url}
-    for command in (["migrate", "--noinput"], ["load_dataset"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    yield server, url
-    with contextlib.suppress(subprocess.CalledProcessError):
-        server.stop()
-    shutil.rmtree(directory, ignore_errors=True)
+    with cluster_with_dataset() as cluster:
+        yield cluster, cluster.url
 
 
 @pytest.fixture(scope="module")
 def app(database):
-    server, url = database
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "outage-test-only-secret-key-" + "q" * 30,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-    }
-    # Production settings serve the collected, hashed static files.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [gunicorn, "newsdash.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with production_server(database[1], workers=1) as base:
+        yield base
 
 
 def get(url):

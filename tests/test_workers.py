@@ -6,12 +6,9 @@ parade's pages, then unpublishes the event from a third process (as the admin's 
 would) and reads the pages again, many times, so both workers answer.
 """
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,15 +16,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pgcluster import production_server  # noqa: E402
+
 SLUG = "beijing-military-parade-2025"
 TITLE = "80th anniversary of the end of World War II"
 PAGES = [f"/events/{SLUG}/", "/timeline/export.json", "/leaders/kim-jong-un/", "/timeline/?q=parade"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url):
@@ -40,27 +35,13 @@ def get(url):
 
 @pytest.fixture
 def server(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'newsroom.sqlite3'}", "DEBUG": "1", "SHARED_DIR": ""}
+    url = f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SHARED_DIR")}
+    env["DATABASE_URL"] = url
     for command in (["migrate", "--noinput", "-v0"], ["load_dataset", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [gunicorn, "newsdash.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        time.sleep(0.2)
-    yield base, env
-    process.terminate()
-    process.wait(timeout=30)
+    with production_server(url, workers=2) as base:
+        yield base, env
 
 
 def test_an_unpublished_event_is_gone_from_every_worker_at_once(server):
