@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .dates import Precision, Qualifier
-from .models import DIRECTION_CONTROLS, Event, Source, normalise_name
+from .models import CONTROL_CHARACTERS, DIRECTION_CONTROLS, Event, Source, normalise_name
 
 MAX_BYTES = 2_000_000  # an article, even a long one, is far less
 MAX_CHARS = Source._meta.get_field("full_text").max_length  # what a source's full text holds
@@ -70,6 +70,10 @@ def read(data, filename=""):
     if DIRECTION_CONTROLS.search(text):
         text = DIRECTION_CONTROLS.sub("", text)
         notices.append("Invisible direction controls were removed from the text.")
+    if CONTROL_CHARACTERS.search(text):
+        # A space, not nothing: a form feed between two pages must not join their words.
+        text = CONTROL_CHARACTERS.sub(" ", text)
+        notices.append("Invisible control characters (a form feed, say) were replaced by spaces.")
     if not text.strip():
         raise Unreadable("The article is empty.")
     is_html = filename.lower().endswith((".html", ".htm")) or re.match(

@@ -46,10 +46,24 @@ def folded_names(name, native_name, aliases):
 # Invisible characters that reorder how text reads (U+202A-202E, U+2066-2069): a title
 # could display as something else than it is. Scripts that read right to left need none.
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters (Unicode's Cc) are invisible too, pasted from a PDF or a terminal: a quote
+# could not be found in its source for a form feed no one can see. Tab and line feed are text;
+# a carriage return only in a CRLF line break, as browsers send a textarea's lines.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+CONTROL_NAMES = {
+    0x00: "null",
+    0x07: "bell",
+    0x08: "backspace",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x0D: "carriage return",
+    0x1B: "escape",
+    0x7F: "delete",
+}
 
 
 class EditorText(models.Model):
-    """Refuses text an editor typed with invisible direction controls in it."""
+    """Refuses text an editor typed with invisible direction controls or control characters in it."""
 
     class Meta:
         abstract = True
@@ -70,6 +84,16 @@ class EditorText(models.Model):
                         f"Contains an invisible direction control (U+{ord(control.group()):04X}), which can make "
                         "text read differently from what is stored. Remove it; right-to-left scripts need none.",
                         code="direction_control",
+                    )
+                )
+            if control := CONTROL_CHARACTERS.search(value):
+                code = ord(control.group())
+                name = CONTROL_NAMES.get(code, "control character")
+                errors.setdefault(field.name, []).append(
+                    ValidationError(
+                        f"Contains an invisible control character (U+{code:04X} {name}), which no page can show. "
+                        "Remove it; tabs and line breaks are fine.",
+                        code="control_character",
                     )
                 )
         if errors:

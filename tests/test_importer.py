@@ -334,3 +334,15 @@ def test_the_editor_may_give_a_date_the_article_leaves_relative(db):
     choices.dates[n] = "3 Sept"
     with pytest.raises(ValidationError, match="is not a date"):
         importing.apply(analysis, choices)
+
+
+def test_control_characters_in_an_article_become_spaces_so_it_imports(dataset):
+    """A source refuses invisible control characters (an editor could not see them), so the
+    article loses them on the way in, with a notice, rather than failing at the last step."""
+    text = LONG.read_text(encoding="utf-8").replace("Beijing – North", "Beijing –\x0cNorth\x1b", 1)
+    document = article.read(text)
+    assert "Invisible control characters (a form feed, say) were replaced by spaces." in document.notices
+    analysis = importing.analyse(document, LONG_DATE)
+    source = importing.apply(analysis, importing.Choices.suggested(analysis), outlet="Example Wire").source
+    assert "Beijing – North  Korean Leader" in source.full_text
+    assert not any(char in source.full_text for char in "\x0c\x1b")
