@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews loadtest clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews loadtest soak clean
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -61,6 +61,11 @@ bench-lighthouse: $(VENV)/.dev node_modules/.installed
 loadtest: $(VENV)/.runtime node_modules/.installed
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/loadtest.py
+
+# Concurrent edits, unpublishing on two workers, a preview flood and database outages against gunicorn
+# and a PostgreSQL server of its own, bounded, on loopback: bench/results/soak.md
+soak: $(VENV)/.runtime node_modules/.installed
+	$(BIN)/python bench/soak.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev

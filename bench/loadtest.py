@@ -94,13 +94,11 @@ def form_fields(page):
     return dict(parser.fields)
 
 
-class Editor(threading.Thread):
-    """Logs in as a superuser and renames one event until told to stop."""
+class AdminSession:
+    """One editor's browser: a cookie jar, the admin's forms with their CSRF token, and posts."""
 
-    def __init__(self, base, event_pk, password):
-        super().__init__(daemon=True)
-        self.base, self.event_pk, self.password = base, event_pk, password
-        self.saved, self.failed, self.stop = [], [], threading.Event()
+    def __init__(self, base):
+        self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def form(self, url):
@@ -114,22 +112,34 @@ class Editor(threading.Thread):
         )
         return self.opener.open(request, timeout=30)
 
-    def run(self):
+    def login(self, username, password):
         _, token = self.form("/admin/login/")
         self.post(
-            "/admin/login/?next=/admin/",
-            {"username": "loadtest", "password": self.password, "csrfmiddlewaretoken": token},
+            "/admin/login/?next=/admin/", {"username": username, "password": password, "csrfmiddlewaretoken": token}
         )
+
+
+class Editor(threading.Thread):
+    """Logs in as a superuser and renames one event until told to stop."""
+
+    def __init__(self, base, event_pk, password):
+        super().__init__(daemon=True)
+        self.session = AdminSession(base)
+        self.event_pk, self.password = event_pk, password
+        self.saved, self.failed, self.stop = [], [], threading.Event()
+
+    def run(self):
+        self.session.login("loadtest", self.password)
         url = f"/admin/events/event/{self.event_pk}/change/"
         n = 0
         while not self.stop.is_set():
             n += 1
-            page, token = self.form(url)
+            page, token = self.session.form(url)
             fields = form_fields(page)
             title = f"Load-test edit {n}"
             fields |= {"title": title, "csrfmiddlewaretoken": token, "_save": "Save"}
             try:
-                reply = self.post(url, fields)
+                reply = self.session.post(url, fields)
                 if reply.url.endswith("/admin/events/event/"):
                     self.saved.append(title)
                 else:
