@@ -8,6 +8,7 @@ seats in one form.
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -16,15 +17,17 @@ from django.db.models.functions import Coalesce
 from django.forms import Textarea
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import article, charts, counts, history, importing
+from . import article, charts, counts, history, importing, takedown
 from .cache import bump_data_version
 from .models import (
     Citation,
@@ -40,6 +43,8 @@ from .models import (
     SeatingArrangement,
     Source,
     Status,
+    Withdrawal,
+    withdrawn_message,
 )
 
 
@@ -394,8 +399,86 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WithdrawalReasonForm(forms.ModelForm):
+    class Meta:
+        model = Withdrawal
+        fields = ["reason"]
+        widgets = {"reason": Textarea(attrs={"rows": 4, "cols": 80})}
+
+
+def withdrawal_log(withdrawal):
+    """The admin log's words for a withdrawal (the "newsdash.admin" logger repeats them)."""
+    version = f", version {withdrawal.version}" if withdrawal.version else ""
+    return f"Withdrew event {withdrawal.event_id} “{withdrawal.slug}”{version}."
+
+
+UNPUBLISHED = "Unpublished: withdrawn (take down)."
+
+
+class Withdrawable:
+    """The event admin's takedowns: the list's Withdraw action; on an event's history page
+    (a deleted event's too), a link to withdraw the event and one beside each version."""
+
+    object_history_template = "admin/events/event/object_history.html"
+    history_list_display = ["takedown"]
+
+    def has_withdraw_permission(self, request):
+        return request.user.has_perm("events.add_withdrawal")
+
+    @admin.action(description="Withdraw (take down, also from pinned links)", permissions=["withdraw"])
+    def withdraw(self, request, queryset):
+        """Asks for the reason first, then withdraws each event not withdrawn already."""
+        events = list(queryset)
+        withdrawn = set(
+            Withdrawal.objects.of_whole_events()
+            .filter(event_id__in=[event.pk for event in events])
+            .values_list("event_id", flat=True)
+        )
+        form = WithdrawalReasonForm(request.POST if request.POST.get("post") else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Withdraw events",
+                "opts": self.model._meta,
+                "events": events,
+                "withdrawn": withdrawn,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/events/event/withdraw.html", context)
+        done = [event for event in events if event.pk not in withdrawn]
+        for event in done:
+            withdrawal = Withdrawal(event_id=event.pk, reason=form.cleaned_data["reason"])
+            unpublished = takedown.withdraw(withdrawal, request.user)
+            self.log_addition(request, withdrawal, withdrawal_log(withdrawal))
+            if unpublished:
+                self.log_change(request, unpublished, UNPUBLISHED)
+        if done:
+            self.message_user(request, f"{len(done)} event(s) withdrawn and unpublished: {', '.join(map(str, done))}.")
+        if len(done) < len(events):
+            self.message_user(request, "Events withdrawn already were left as they are.", messages.WARNING)
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        withdrawal = Withdrawal.objects.of_whole_events().filter(event_id=form_int(object_id, None)).first()
+        return super().history_view(request, object_id, {**(extra_context or {}), "withdrawal": withdrawal})
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        withdrawals = Withdrawal.objects.filter(version=OuterRef("history_id")).values("withdrawn_at")[:1]
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.annotate(withdrawn_on=Subquery(withdrawals))
+
+    @admin.display(description="take down")
+    def takedown(self, record):
+        if record.withdrawn_on:
+            return f"Withdrawn on {record.withdrawn_on:%d %b %Y}"
+        query = urlencode({"event_id": record.id, "version": record.history_id})
+        url = f"{reverse('admin:events_withdrawal_add')}?{query}"
+        return format_html('<a href="{}">Withdraw version {}</a>', url, record.history_id)
+
+
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(Withdrawable, HistoryAdmin):
     list_display = ["title", "date", "kind", "participant_names", "citation_count", "status"]
     list_filter = ["kind", "status", ("place__country", admin.RelatedOnlyFieldListFilter), YearFilter]
     list_select_related = ["place__country"]
@@ -404,7 +487,7 @@ class EventAdmin(HistoryAdmin):
     search_help_text = "Titles, summaries and participants' names, aliases and romanisations."
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["place"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "reported_as"]}),
         (
@@ -463,6 +546,10 @@ class EventAdmin(HistoryAdmin):
     @admin.action(description="Publish selected events", permissions=["change"])
     def publish(self, request, queryset):
         events = list(queryset)
+        # A withdrawn event stays down until its withdrawal is deleted.
+        for withdrawal in Withdrawal.objects.of_whole_events().filter(event_id__in=[event.pk for event in events]):
+            self.message_user(request, withdrawn_message(withdrawal), messages.WARNING)
+            events = [event for event in events if event.pk != withdrawal.event_id]
         uncited = [event.title for event in events if event.citation_count == 0]
         ready = [event for event in events if event.citation_count and event.status != Status.PUBLISHED]
         self._set_status(request, ready, Status.PUBLISHED)
@@ -666,3 +753,34 @@ class CollectionAdmin(HistoryAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CollectionEntryInline]
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(SimpleHistoryAdmin):
+    """Read-mostly: a withdrawal is made (here, or from an event's history page or the event
+    list), seen, and deleted to lift it; never changed."""
+
+    list_display = ["title", "slug", "event_id", "version", "withdrawn_at", "withdrawn_by"]
+    list_select_related = ["withdrawn_by"]
+    search_fields = ["title", "slug", "reason"]
+    date_hierarchy = "withdrawn_at"
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 4, "cols": 80})}}
+    SHOWN = ["title", "slug", "event_id", "version", "reason", "withdrawn_by", "withdrawn_at"]
+
+    def get_fields(self, request, obj=None):
+        return self.SHOWN if obj else ["event_id", "version", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.SHOWN if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        unpublished = takedown.withdraw(obj, request.user)
+        if unpublished:
+            self.log_change(request, unpublished, UNPUBLISHED)
+            self.message_user(request, f"“{unpublished}” is unpublished too: the live pages showed what is withdrawn.")
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, obj, withdrawal_log(obj))

@@ -3,7 +3,7 @@ import logging
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from .cache import bump_data_version
+from .cache import bump_data_version, bump_takedown_version
 
 
 def bump_on_change(sender, **kwargs):
@@ -46,7 +46,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from . import counts
-        from .models import LaneCount, Participation
+        from .models import LaneCount, Participation, Withdrawal
 
         # Any saved or deleted record of ours may change what a cached page shows. The
         # counts are derived from the rest; a receiver on them would make every bulk
@@ -55,6 +55,9 @@ class EventsConfig(AppConfig):
             if model is not LaneCount:
                 post_save.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
                 post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
+        # A withdrawal changes what even a settled past shows (events.cache.data_version).
+        post_save.connect(bump_takedown_version, sender=Withdrawal, dispatch_uid="takedown-on-save")
+        post_delete.connect(bump_takedown_version, sender=Withdrawal, dispatch_uid="takedown-on-delete")
         counts.connect()
         post_save.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-save")
         post_delete.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-delete")

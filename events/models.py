@@ -9,6 +9,7 @@ import collections
 import datetime
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -16,6 +17,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import dates
@@ -605,6 +607,13 @@ class Event(EditorText):
     def get_absolute_url(self):
         return reverse("events:event_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.status == Status.PUBLISHED:
+            withdrawal = Withdrawal.objects.of_whole_events().filter(event_id=self.pk).first()
+            if withdrawal:
+                raise ValidationError({"status": withdrawn_message(withdrawal)})
+
     @property
     def date_display(self):
         return dates.display(vars(self))
@@ -902,3 +911,74 @@ class LaneCount(models.Model):
 
     def __str__(self):
         return f"{self.lanes} {self.lane} {self.year or 'total'}: {self.count}"
+
+
+class WithdrawalQuerySet(models.QuerySet):
+    def of_whole_events(self):
+        return self.filter(version__isnull=True)
+
+
+class Withdrawal(EditorText):
+    """An event, or one version of it, taken down for legal or safety reasons (``events.takedown``):
+    every pinned view leaves it out (``events.pinning``), and a withdrawn event is not published
+    again until its withdrawal is deleted. The event is named by its number, not a key: it may be
+    deleted, or be deleted later, and its withdrawal must stand all the same."""
+
+    event_id = models.BigIntegerField("event number", db_index=True)
+    version = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Only this version of the event (its number on the event's history page); "
+        "empty to withdraw the whole event.",
+    )
+    # As the event (or the version) had them, for the list and the log: the event may be gone.
+    slug = models.SlugField(max_length=200, editable=False)
+    title = models.CharField(max_length=300, editable=False)
+    reason = models.TextField(max_length=2000, help_text="Why it is taken down (legal, safety): kept for the record.")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = WithdrawalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id"],
+                condition=Q(version__isnull=True),
+                name="withdrawal_once_per_event",
+                violation_error_message="This event is withdrawn already.",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(version__isnull=False),
+                name="withdrawal_once_per_version",
+                violation_error_message="This version is withdrawn already.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.version})" if self.version else self.title
+
+    def clean(self):
+        records = Event.history.filter(id=self.event_id)
+        if self.event_id is not None and not (Event.objects.filter(pk=self.event_id).exists() or records.exists()):
+            raise ValidationError({"event_id": f"There is no event number {self.event_id}, now or in the history."})
+        if self.version and not records.filter(history_id=self.version).exists():
+            raise ValidationError(
+                {
+                    "version": f"Version {self.version} is not a version of event {self.event_id}: "
+                    "use the link beside the version on the event's history page."
+                }
+            )
+
+
+def withdrawn_message(withdrawal):
+    """Why a withdrawn event is not published again, and how to lift the withdrawal."""
+    return (
+        f"“{withdrawal.title}” was withdrawn on {withdrawal.withdrawn_at:%d %b %Y}, so it stays unpublished: "
+        "to publish it again, delete its withdrawal (News events › Withdrawals) first."
+    )

@@ -5,6 +5,8 @@ moment is shadowed by a temporary view of the same name: its rows untouched
 since (read through the table's own indexes), and the others as the change
 history had them then. Rows deleted since come back, later edits are not there,
 and what was a draft then stays hidden by the same ``published()`` filter as ever.
+A withdrawn event (``events.takedown``) is read from its history too, whatever the
+moment, with its withdrawn versions left out: no pinned view can show it.
 
 Both databases look up an unqualified table name in the session's temporary
 objects first (PostgreSQL's pg_temp, SQLite's temp schema), so the usual
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connections, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -102,12 +105,16 @@ def parse(text):
 
 
 def changed(cursor, connection, when):
-    """The models with a history record after the moment: the others read as they are."""
+    """The models with a history record after the moment, and the events while any is
+    withdrawn: the others read as they are."""
     quote = connection.ops.quote_name
     checks, params = [], []
     for name in MODELS:
         history = quote(model(name).history.model._meta.db_table)
-        checks.append(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {history} WHERE {quote('history_date')} > %s)")
+        since = f"SELECT 1 FROM {history} WHERE {quote('history_date')} > %s"
+        if name == "Event":
+            since += f" UNION ALL SELECT 1 FROM {quote(model('Withdrawal')._meta.db_table)}"
+        checks.append(f"SELECT %s WHERE EXISTS ({since})")
         params += [name, when]
     cursor.execute(" UNION ALL ".join(checks), params)
     return [row[0] for row in cursor.fetchall()]
@@ -126,11 +133,24 @@ def literal(moment, connection):
     return f"'{text}'::timestamptz" if connection.vendor == "postgresql" else f"'{text}'"
 
 
+def withdrawn_sql(connection):
+    """Subqueries for the withdrawn events' numbers: all of them, those withdrawn whole, and
+    the history records (versions) withdrawn alone."""
+    quote = connection.ops.quote_name
+    table, event, version = quote(model("Withdrawal")._meta.db_table), quote("event_id"), quote("version")
+    return (
+        f"SELECT {event} FROM {table}",
+        f"SELECT {event} FROM {table} WHERE {version} IS NULL",
+        f"SELECT {version} FROM {table} WHERE {version} IS NOT NULL",
+    )
+
+
 def shadow_sql(model, connection, schema, when):
     """CREATE TEMP VIEW <the model's table> AS its rows at the moment ``when`` (a literal):
     the live rows that have not changed since (read through their own indexes), and the
     others as their history had them then (none, for a row created later; the last
-    version, for one deleted since)."""
+    version, for one deleted since). Events withdrawn are among the others, and their
+    withdrawn versions are left out (``withdrawn_sql``)."""
     quote = connection.ops.quote_name
     history = model.history.model
     kept = {f.column for f in history._meta.concrete_fields}
@@ -144,19 +164,24 @@ def shadow_sql(model, connection, schema, when):
     since = f"SELECT {id_} FROM {records} WHERE {date} > {when}"
     before = f"SELECT {id_} FROM {records} WHERE {date} <= {when}"
     kind, order = quote("history_type"), f"{date} {{0}}, {quote('history_id')} {{0}}"
+    kept = ""
+    if model._meta.label == "events.Event":
+        every, whole, versions = withdrawn_sql(connection)
+        since += f" UNION {every}"
+        kept = f" AND {id_} NOT IN ({whole}) AND {quote('history_id')} NOT IN ({versions})"
     return (
         f"CREATE TEMP VIEW {table} AS "
         f"SELECT {live} FROM {quote(schema)}.{table} WHERE {id_} NOT IN ({since}) "
         f"UNION ALL SELECT {past} FROM ("
         f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {order.format('DESC')}) AS newsdash_rank "
         f"FROM {records} WHERE {date} <= {when} AND {id_} IN ({since})"
-        f") AS latest WHERE newsdash_rank = 1 AND {kind} <> '-' "
+        f") AS latest WHERE newsdash_rank = 1 AND {kind} <> '-'{kept} "
         # A row loaded without history (a bulk load) and changed since: its state then was
         # not recorded; its first record since is the nearest there is.
         f"UNION ALL SELECT {past} FROM ("
         f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {id_} ORDER BY {order.format('ASC')}) AS newsdash_rank "
         f"FROM {records} WHERE {id_} IN ({since}) AND {id_} NOT IN ({before})"
-        f") AS earliest WHERE newsdash_rank = 1 AND {kind} <> '+'"
+        f") AS earliest WHERE newsdash_rank = 1 AND {kind} <> '+'{kept}"
     )
 
 
@@ -187,6 +212,26 @@ def snapshot(moment, using="default"):
             transaction.set_rollback(True, using=using)
     finally:
         _pinned_at.reset(token)
+
+
+def withdrawal_hiding(slug, moment):
+    """The withdrawal that keeps out of pinned views the event a link to ``slug`` showed at
+    ``moment`` (the event's version then, as ``shadow_sql`` picks it), or None."""
+    Event, Withdrawal = model("Event"), model("Withdrawal")
+    for event_id in set(Event.history.filter(slug=slug).values_list("id", flat=True)):
+        records = Event.history.filter(id=event_id)
+        then = records.filter(history_date__lte=moment).order_by("-history_date", "-history_id").first()
+        if then is None:  # loaded without history: its first record since is the nearest there is
+            then = records.order_by("history_date", "history_id").first()
+            if then.history_type == "+":  # made later: the link never showed it
+                continue
+        if then.slug != slug or then.history_type == "-":
+            continue
+        hiding = Q(event_id=event_id, version__isnull=True) | Q(version=then.history_id)
+        withdrawal = Withdrawal.objects.filter(hiding).order_by("withdrawn_at").first()
+        if withdrawal:
+            return withdrawal
+    return None
 
 
 @dataclass

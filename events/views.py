@@ -238,7 +238,13 @@ def event_detail(request, slug):
     events = Event.objects.with_details()
     if not request.user.is_staff or pinning.pinned_at():
         events = events.published()
-    event = get_object_or_404(events, slug=slug)
+    event = events.filter(slug=slug).first()
+    if event is None:
+        # A pinned link to a withdrawn event says so, and when; nothing more of it.
+        withdrawal = pinning.pinned_at() and pinning.withdrawal_hiding(slug, pinning.pinned_at())
+        if withdrawal:
+            return render(request, "events/withdrawn.html", {"withdrawal": withdrawal}, status=410)
+        raise Http404("No published event here.")
     viewpoint = viewpoint_of(request)
     arrangements = list(event.arrangements.all())
     leaders = {seat.leader_id for arrangement in arrangements for seat in arrangement.seats.all() if seat.leader_id}
