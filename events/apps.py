@@ -6,13 +6,16 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from .cache import bump_data_version, bump_takedown_version
 
 
-def bump_on_change(sender, **kwargs):
-    bump_data_version()
+def bump_on_change(sender, raw=False, **kwargs):
+    # Not per record a restore saves (raw): it renews the version once, when done.
+    if not raw:
+        bump_data_version()
 
 
-def log_admin_change(sender, instance, created, **kwargs):
-    """Every change made through the admin, in the log as well as in the admin's history."""
-    if created:
+def log_admin_change(sender, instance, created, raw=False, **kwargs):
+    """Every change made through the admin, in the log as well as in the admin's history.
+    Not the old entries a restored backup brings back (raw): those changes were logged when made."""
+    if created and not raw:
         logging.getLogger("newsdash.admin").info(
             "%s %s %s %s %r: %s",
             instance.user,

@@ -1,17 +1,40 @@
-"""Load a ``manage.py backup`` file into an empty, migrated database, in one transaction."""
+"""Load a ``manage.py backup`` file into an empty, migrated database, in one transaction.
 
-import gzip
+Reads the JSON Lines backups ``backup`` writes, and the XML ones it wrote before.
+"""
+
+import collections
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, transaction
 
 from events import counts
 from events.cache import bump_data_version
 from events.models import Event, Leader, Source
 
 from .backup import opener
+
+
+def load(backup):
+    """Save the records as they are read, so that a record can name an earlier one by its
+    natural key (an admin log entry its user); then fill in what named a later one.
+    Returns how many records of each model were restored."""
+    restored = collections.Counter()
+    later = []
+    backup_format = "xml" if backup.read(1) == "<" else "jsonl"
+    backup.seek(0)
+    for item in serializers.deserialize(backup_format, backup, handle_forward_references=True):
+        item.save()
+        restored[type(item.object)] += 1
+        if item.deferred_fields:
+            later.append(item)
+    for item in later:
+        item.save_deferred_fields()
+    return restored
 
 
 class Command(BaseCommand):
@@ -28,25 +51,24 @@ class Command(BaseCommand):
                     "so nothing there is overwritten."
                 )
         try:
-            with opener(path, "r") as backup:
-                data = backup.read()
-        except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {path}: {error}") from None
-        try:
-            objects = list(serializers.deserialize("xml", data, handle_forward_references=True))
-        except Exception as error:  # whatever the parser trips on, the answer is the same
-            raise CommandError(f"{path} is not a newsdash backup: {error}") from None
-        if not objects:
-            raise CommandError(f"{path} holds no records: it is not a newsdash backup.")
-        try:
-            with transaction.atomic():  # all or nothing
-                for item in objects:
-                    item.save()
-                for item in objects:
-                    if item.deferred_fields:
-                        item.save_deferred_fields()
+            with opener(path, "r") as backup, transaction.atomic():  # all or nothing
+                # Migrations made the Editors group; the backup holds the groups as they were.
+                Group.objects.all().delete()
+                restored = load(backup)
+                if not restored:
+                    raise CommandError(f"{path} holds no records: it is not a newsdash backup.")
+                # Records keep their ids: new ones must be numbered after them (PostgreSQL's sequences).
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), list(restored)):
+                        cursor.execute(sql)
                 counts.rebuild()
+        except CommandError:
+            raise
         except DatabaseError as error:
             raise CommandError(f"{path} could not be restored, and nothing was: {error}") from None
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {path}, and nothing was restored: {error}") from None
+        except Exception as error:  # whatever the parser trips on, the answer is the same
+            raise CommandError(f"{path} is not a newsdash backup, and nothing was restored: {error}") from None
         bump_data_version()
-        self.stdout.write(f"Restored {len(objects)} records from {path}.")
+        self.stdout.write(f"Restored {restored.total()} records from {path}.")
