@@ -5,11 +5,12 @@ HTML to Plotly, so everything an editor typed is escaped here.
 """
 
 import datetime
+import html
 import json
 import textwrap
 from dataclasses import dataclass
-from html import escape
 
+from . import dates
 from .dates import Precision
 
 
@@ -40,6 +41,12 @@ MARKS = {
     Precision.YEAR: Mark("Year known", "diamond", "#6f42c1"),
 }
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def escape(text):
+    """Editor text for plotly's HTML-like labels: ``<``, ``>`` and ``&`` escaped, quotes left as
+    they are, since plotly.js decodes only a few entities and would show ``&quot;`` as typed."""
+    return html.escape(str(text), quote=False)
 
 
 def dumps(value):
@@ -143,7 +150,7 @@ def default_range(rows):
     first = min(row["start"] for row in rows)
     last = max(row["end"] for row in rows)
     pad = max(datetime.timedelta(days=180), (last - first) / 20)
-    return [first - pad, last + pad]
+    return [dates.shifted(first, -pad), dates.shifted(last, pad)]
 
 
 def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
@@ -434,14 +441,6 @@ def bucket_unit(first, last):
     return "year"
 
 
-def bucket_end(start, unit):
-    if unit == "year":
-        return start.replace(month=12, day=31)
-    if unit == "month":
-        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-    return start
-
-
 def bucket_label(start, unit):
     return {
         "year": f"{start.year}",
@@ -457,13 +456,14 @@ def density_figure(cells, unit, view=None):
     "count". Clicking a mark zooms into its period (its customdata is a range).
     """
     traces = []
-    cells = [cell | {"lane": escape(cell["lane"])} for cell in cells]
+    # A bucket is a period as a partial date's precision names one: its last day is that period's end.
+    cells = [cell | {"lane": escape(cell["lane"]), "end": dates.period_end(cell["start"], unit)} for cell in cells]
     order = list(dict.fromkeys(cell["lane"] for cell in cells))
     if cells:
         counts = [cell["count"] for cell in cells]
         traces.append(
             scatter(
-                x=[midpoint(cell["start"], bucket_end(cell["start"], unit)) for cell in cells],
+                x=[midpoint(cell["start"], cell["end"]) for cell in cells],
                 y=[cell["lane"] for cell in cells],
                 mode="markers",
                 name=f"Events per {unit}",
@@ -478,7 +478,7 @@ def density_figure(cells, unit, view=None):
                     "line": {"width": 0},
                 },
                 text=[bucket_label(cell["start"], unit) for cell in cells],
-                customdata=[f"{cell['start']}..{bucket_end(cell['start'], unit)}" for cell in cells],
+                customdata=[f"{cell['start']}..{cell['end']}" for cell in cells],
                 hovertemplate="<b>%{marker.color} events</b><br>%{text}<br>%{y}<br>Click to zoom in<extra></extra>",
             )
         )

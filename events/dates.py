@@ -56,6 +56,15 @@ def period_end(date, precision):
     return date
 
 
+def shifted(date, delta):
+    """``date + delta``, stopped at the first or last day a date can be (1 January of year 1,
+    31 December 9999) rather than overflowing: margins around events at the calendar's ends."""
+    try:
+        return date + delta
+    except OverflowError:
+        return datetime.date.max if delta > datetime.timedelta(0) else datetime.date.min
+
+
 def parse(text):
     """Read "1959", "2011-12" or "2025-09-03" into (date, precision).
 

@@ -23,7 +23,7 @@ SYMBOLS = {
 # (days, unit, count): candidate distances between two date labels, the first that gives
 # at most MAX_TICKS labels across the range is used.
 STEPS = [(1, "day", 1), (7, "day", 7), (30.44, "month", 1), (91.3, "month", 3), (182.6, "month", 6)] + [
-    (365.25 * years, "year", years) for years in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+    (365.25 * years, "year", years) for years in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 ]
 MAX_TICKS = 7
 DEFS = "<defs>" + "".join(f'<path id="symbol-{name}" d="{path}"/>' for name, path in SYMBOLS.items()) + "</defs>"
@@ -65,7 +65,8 @@ def ticks(first, last):
         dates = (datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, 12 * 10000, count))
         label = "{:%b %Y}".format
     else:
-        dates = (start + datetime.timedelta(days=d) for d in range(0, 10**6, count))
+        # By day number, which stops at 31 December 9999 where adding a day would overflow.
+        dates = map(datetime.date.fromordinal, range(start.toordinal(), datetime.date.max.toordinal() + 1, count))
         label = "{:%-d %b %Y}".format
     result = []
     for date in dates:

@@ -93,10 +93,50 @@ def test_lane_names_are_escaped_as_plotly_reads_axis_labels_as_html():
     figure = go.Figure(
         charts.timeline_figure([row("x", "2025-09-03", leaders=["<a href='javascript:alert(1)'>Kim</a>"])])
     )
-    assert list(figure.layout.yaxis.categoryarray) == ["&lt;a href=&#x27;javascript:alert(1)&#x27;&gt;Kim&lt;/a&gt;"]
+    assert list(figure.layout.yaxis.categoryarray) == ["&lt;a href='javascript:alert(1)'&gt;Kim&lt;/a&gt;"]
     cells = [{"lane": "<script>", "start": datetime.date(2000, 1, 1), "count": 3}]
     density = go.Figure(charts.density_figure(cells, "year"))
     assert list(density.data[0].y) == ["&lt;script&gt;"]
+
+
+QUOTED = 'Kim\'s "Victory" <b>parade</b>'
+# plotly.js decodes &lt; &gt; &amp; but shows &quot; and &#x27; as typed: quotes go as they are.
+QUOTED_FOR_PLOTLY = 'Kim\'s "Victory" &lt;b&gt;parade&lt;/b&gt;'
+
+
+def test_quotes_reach_plotly_as_typed_and_markup_stays_escaped():
+    rows = [row("x", "2025-09-03", title=QUOTED, place=QUOTED, leaders=[QUOTED], countries=[QUOTED])]
+    figure = charts.timeline_figure(rows)
+    hover = markers(go.Figure(figure))["Exact day"].hovertext[0]
+    assert hover.split("<br>") == [f"<b>{QUOTED_FOR_PLOTLY}</b>", "2025-09-03", QUOTED_FOR_PLOTLY, QUOTED_FOR_PLOTLY]
+    assert figure["layout"]["yaxis"]["categoryarray"] == [QUOTED_FOR_PLOTLY]
+    assert charts.timeline_figure(rows, Lanes.COUNTRY)["layout"]["yaxis"]["categoryarray"] == [QUOTED_FOR_PLOTLY]
+    density = charts.density_figure([{"lane": QUOTED, "start": datetime.date(2000, 1, 1), "count": 3}], "year")
+    assert density["data"][0]["y"] == [QUOTED_FOR_PLOTLY]
+
+    seat = {"leader": QUOTED, "native_name": QUOTED, "country": QUOTED, "row": 0, "position": 0, "is_host": True}
+    seat["citations"] = [{"quote": QUOTED, "source": QUOTED, "stance": "supports"}]
+    rostrum = charts.seating_figure({"name": QUOTED, "host": QUOTED, "perspective": "host"}, [seat])
+    assert rostrum["layout"]["annotations"][0]["text"] == f"{QUOTED_FOR_PLOTLY}<br>{QUOTED_FOR_PLOTLY}"
+    assert rostrum["layout"]["title"]["text"].startswith(f"{QUOTED_FOR_PLOTLY}: ")
+    assert rostrum["data"][0]["hovertext"][0].startswith(f"<b>{QUOTED_FOR_PLOTLY}</b> ({QUOTED_FOR_PLOTLY})")
+    assert f"<i>{QUOTED_FOR_PLOTLY}</i>: “{QUOTED_FOR_PLOTLY}”" in rostrum["data"][0]["hovertext"][0]
+
+    preview = charts.preview_figure(figure, QUOTED, QUOTED)
+    heading = preview["layout"]["annotations"][-2]["text"]
+    assert heading == f"<b>{QUOTED_FOR_PLOTLY}</b><br><span style='font-size:16px'>{QUOTED_FOR_PLOTLY}</span>"
+    card = charts.card_figure(QUOTED, [QUOTED])
+    assert card["layout"]["annotations"][0]["text"] == QUOTED_FOR_PLOTLY
+    shown = [
+        hover,
+        heading,
+        *rostrum["data"][0]["hovertext"],
+        *(note["text"] for note in rostrum["layout"]["annotations"]),
+    ]
+    for text in shown:
+        assert "&quot;" not in text
+        assert "&#x27;" not in text
+        assert "<b>parade" not in text
 
 
 def test_counts_are_drawn_per_period_and_a_click_zooms_into_the_period():

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from events import charts, svg
-from tests.test_charts import row
+from tests.test_charts import QUOTED, row
 
 
 def drawing(figure):
@@ -73,6 +73,31 @@ def test_names_an_editor_typed_are_escaped_once():
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     names, _ = drawing(charts.timeline_figure(rows))
     assert names[0].text == "<script>alert(1)</script> & Co"
+
+
+def test_quotes_in_names_are_escaped_once_as_the_figure_keeps_them_for_plotly():
+    rows = [row("x", "2025-09-03", leaders=[QUOTED])]
+    html = svg.lanes_svg(charts.timeline_figure(rows))
+    assert "Kim&#x27;s &quot;Victory&quot; &lt;b&gt;parade&lt;/b&gt;" in html
+    assert "&amp;" not in html, "nothing escaped twice"
+    names, _ = drawing(charts.timeline_figure(rows))
+    assert names[0].text == QUOTED
+
+
+def test_the_calendars_first_and_last_days_get_date_labels():
+    """Labels by the day or the month run up to 31 December 9999, where a day more would overflow."""
+    for view, first, last in [
+        ([datetime.date(9999, 12, 25), datetime.date(9999, 12, 31)], "25 Dec 9999", "31 Dec 9999"),
+        ([datetime.date(9999, 6, 1), datetime.date(9999, 12, 31)], "Jun 9999", "Dec 9999"),
+        ([datetime.date(1, 1, 1), datetime.date(1, 1, 7)], "1 Jan 1", "7 Jan 1"),
+    ]:
+        _, plot = drawing(charts.timeline_figure([row("a", "9999-12-31")], view=view))
+        labels = [text.text for text in plot.iter("text") if text.get("class") == "tick"]
+        assert (labels[0], labels[-1]) == (first, last)
+    whole = charts.timeline_figure([row("a", "9999-12-31")], view=[datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
+    _, plot = drawing(whole)
+    labels = [text.text for text in plot.iter("text") if text.get("class") == "tick"]
+    assert labels == ["2000", "4000", "6000", "8000"], "few enough to stand apart on a phone"
 
 
 def test_date_labels_follow_the_span_of_the_view():

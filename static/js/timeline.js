@@ -54,8 +54,20 @@
     });
   }
 
-  function day(value) {
-    return String(value).slice(0, 10);
+  // The days a date can be, here and on the server: 1 January of year 1 to 31 December 9999.
+  // A zoom or a drag past them stops there, so the view in the link stays a date the server reads.
+  var FIRST_DAY = Date.parse("0001-01-01T00:00:00Z");
+  var LAST_DAY = Date.parse("9999-12-31T00:00:00Z");
+
+  // A time (milliseconds) as a day the server reads (YYYY-MM-DD).
+  function day(time) {
+    return new Date(Math.min(Math.max(time, FIRST_DAY), LAST_DAY)).toISOString().slice(0, 10);
+  }
+
+  // The chart's range in milliseconds, through the axis's own reading of its dates: a browser
+  // reads "0001-01-01 00:00", plotly's form, as the year 2001.
+  function milliseconds(axis, range) {
+    return range.map(function (value) { return axis.r2l(value); });
   }
 
   function openEvent(chart, slug) {
@@ -103,7 +115,10 @@
         var url = new URL(window.location.href);
         var range = change["xaxis.range"] || [change["xaxis.range[0]"], change["xaxis.range[1]"]];
         if (change["xaxis.autorange"]) setParam(url, "view", "");
-        else if (range[0] && range[1]) setParam(url, "view", day(range[0]) + ".." + day(range[1]));
+        else if (range[0] && range[1]) {
+          var times = milliseconds(chart._fullLayout.xaxis, range);
+          setParam(url, "view", day(times[0]) + ".." + day(times[1]));
+        }
         else return;
         url.searchParams.delete("page");
         window.history.replaceState(window.history.state, "", url);
@@ -141,16 +156,21 @@
       loadPlotly();
       return;
     }
-    var range = chart._fullLayout.xaxis.range.map(function (v) { return new Date(v).getTime(); });
+    var range = milliseconds(chart._fullLayout.xaxis, chart._fullLayout.xaxis.range);
     var span = range[1] - range[0];
     if (button.dataset.years === "all") {
       window.Plotly.relayout(chart, { "xaxis.autorange": true });
       return;
     }
     if (button.dataset.years) range = [range[1] - Number(button.dataset.years) * YEAR, range[1]];
-    else range = range.map(function (t) { return t + (Number(button.dataset.step) * span) / 2; });
+    else {
+      // A step stops at the first or last day a date can be, keeping the span.
+      var step = (Number(button.dataset.step) * span) / 2;
+      step = Math.max(Math.min(step, LAST_DAY - range[1]), FIRST_DAY - range[0]);
+      range = range.map(function (t) { return t + step; });
+    }
     window.Plotly.relayout(chart, {
-      "xaxis.range": range.map(function (t) { return new Date(t).toISOString().slice(0, 10); }),
+      "xaxis.range": range.map(day),
     });
   }
 
