@@ -18,6 +18,7 @@ from django.forms import Textarea
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import article, charts, counts, history, importing, takedown
+from . import article, charts, counts, dates, history, importing, takedown
 from .cache import bump_data_version
 from .models import (
     Citation,
@@ -121,6 +122,50 @@ class ExplainedFormSet(nested_admin.formsets.NestedInlineFormSet):
         return super().get_unique_error_message(unique_check)
 
 
+class DatesConfirmedForm(forms.Form):
+    """A form with partial dates asks the editor to confirm one far outside the newsroom's usual
+    range (``dates.usual_range``): its "Yes, this date is right" box appears only then.
+
+    Mixed into a model form (``class EventForm(DatesConfirmedForm, VersionedForm)``): a form,
+    so the admin knows its field."""
+
+    confirm_dates = forms.BooleanField(label="Yes, this date is right", required=False, widget=forms.HiddenInput)
+    DATE_FIELDS = {"start_date": ("start_precision", "start"), "end_date": ("end_precision", "end")}
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = dates.usual_range(timezone.localdate())
+        for name, (precision_name, words) in self.DATE_FIELDS.items():
+            date = cleaned.get(name)
+            precision = cleaned.get(precision_name, dates.Precision.DAY)
+            # Only a date being entered: an event saved with one confirmed is not asked again.
+            if date is None or (self.instance.pk and name not in self.changed_data):
+                continue
+            if first <= dates.normalise(date, precision) <= last:
+                continue
+            self.fields["confirm_dates"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_dates"):
+                self.add_error(
+                    name,
+                    f"The {words} date, {dates.format_date(date, precision)}, is far outside the dates newsdash "
+                    f"usually covers ({first.year} to {last.year}). If it is right, tick “Yes, this date is "
+                    "right” and save again.",
+                )
+        return cleaned
+
+
+class EventForm(DatesConfirmedForm, VersionedForm):
+    pass
+
+
+class OfficeForm(DatesConfirmedForm, VersionedForm):
+    pass
+
+
+class OfficeInlineForm(DatesConfirmedForm, forms.ModelForm):
+    pass
+
+
 class CitationInline(nested_admin.NestedStackedInline):
     model = Citation
     extra = 0
@@ -132,11 +177,13 @@ class CitationInline(nested_admin.NestedStackedInline):
 class OfficeInline(nested_admin.NestedStackedInline):
     model = Office
     extra = 0
+    form = OfficeInlineForm
     autocomplete_fields = ["country"]
     fields = [
         ("title", "country"),
         ("start_date", "start_precision", "start_qualifier"),
         ("end_date", "end_precision"),
+        "confirm_dates",
         "note",
     ]
     inlines = [CitationInline]
@@ -479,6 +526,7 @@ class Withdrawable:
 
 @admin.register(Event)
 class EventAdmin(Withdrawable, HistoryAdmin):
+    form = EventForm
     list_display = ["title", "date", "kind", "participant_names", "citation_count", "status"]
     list_filter = ["kind", "status", ("place__country", admin.RelatedOnlyFieldListFilter), YearFilter]
     list_select_related = ["place__country"]
@@ -496,6 +544,7 @@ class EventAdmin(Withdrawable, HistoryAdmin):
                 "fields": [
                     ("start_date", "start_precision", "start_qualifier"),
                     ("end_date", "end_precision"),
+                    "confirm_dates",
                     "date_note",
                 ]
             },
@@ -723,6 +772,7 @@ class SeatAdmin(HistoryAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(HistoryAdmin):
+    form = OfficeForm
     list_display = ["title", "leader", "start", "end"]
     list_select_related = ["leader"]
     search_fields = ["title", "leader__name"]

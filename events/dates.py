@@ -31,6 +31,12 @@ class Qualifier(models.TextChoices):
 # "Late 3 September" means nothing: these only qualify a month or a year.
 PERIOD_QUALIFIERS = (Qualifier.EARLY, Qualifier.MID, Qualifier.LATE)
 
+# The years the newsroom writes about. An editor is asked to confirm a date outside them
+# (admin.DatesConfirmedForm): most are typos (2205 for 2025), and one real outlier
+# stretches the public timeline over centuries.
+USUAL_FIRST_YEAR = 1800
+USUAL_YEARS_AHEAD = 10
+
 _ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
 
@@ -63,6 +69,11 @@ def shifted(date, delta):
         return date + delta
     except OverflowError:
         return datetime.date.max if delta > datetime.timedelta(0) else datetime.date.min
+
+
+def usual_range(today):
+    """The first and last day of the newsroom's usual range, seen from ``today``."""
+    return datetime.date(USUAL_FIRST_YEAR, 1, 1), datetime.date(today.year + USUAL_YEARS_AHEAD, 12, 31)
 
 
 def parse(text):
