@@ -5,13 +5,15 @@ inlines let an editor enter an event with its participants, citations and
 seats in one form.
 """
 
+import functools
+
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery, UniqueConstraint
 from django.db.models.functions import Coalesce
 from django.forms import Textarea
@@ -23,12 +25,11 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import article, charts, counts, dates, history, importing, takedown
+from . import article, charts, counts, dates, history, importing, takedown, versions
 from .cache import bump_data_version
 from .models import (
     Citation,
@@ -50,16 +51,19 @@ from .models import (
 
 
 class VersionedForm(forms.ModelForm):
-    """Optimistic locking: the form remembers which saved version it was opened on, and a
-    save made on top of someone else's later one is refused, with what they changed."""
+    """Optimistic locking: the form remembers which saved version it was opened on, of the
+    object and of what its inlines show (``events.versions``), and a save made on top of
+    someone else's later one is refused, with what they changed."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    shown = ()  # what the admin's inlines show: set by HistoryAdmin.get_form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            latest = self.instance.history.order_by("-history_id").first()
-            self.initial["loaded_version"] = latest.history_id if latest else None
+            self.initial["loaded_version"] = getattr(self.instance, "opened_version", None) or versions.token(
+                versions.current(type(self.instance), self.instance.pk, self.shown, self.instance._state.db)
+            )
 
     @property
     def changed_data(self):
@@ -68,31 +72,85 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        model, pk = type(self.instance), self.instance.pk
+        using = router.db_for_write(model)
+        # Within the admin's transaction: a save of the same event (or of anything its form
+        # shows) waits here until the other has committed, then sees its history below.
+        versions.lock(family(self.instance, using), using)
         loaded = cleaned.get("loaded_version")
-        if not self.instance.pk or loaded is None:
+        if not loaded:
             return cleaned
-        history = self.instance.history.order_by("-history_id")
-        latest = history.first()
-        if latest is None or latest.history_id == loaded:
+        now = versions.current(model, pk, self.shown, using)
+        since = versions.parse(loaded, now)
+        if since == now:
             return cleaned
-        opened = history.filter(history_id=loaded).first()
-        changes = []
-        if opened is not None:
-            for change in latest.diff_against(opened, foreign_keys_are_objs=False).changes:
-                field = self.instance._meta.get_field(change.field)
-                if not field.editable:  # derived (search text, period end): follows the edits shown
-                    continue
-                label = capfirst(field.verbose_name)
-                changes.append(f"{label}: “{change.old}” → “{change.new}”")
+        changes, latest = versions.changes(model, pk, self.shown, since, using)
+        if not changes:  # saved unchanged, or a row added and removed again: nothing to overwrite
+            return cleaned
         who = latest.history_user or "another editor"
         when = latest.history_date.strftime("%d %b %Y %H:%M")
         raise ValidationError(
             f"{who} saved this {self.instance._meta.verbose_name} at {when} UTC, after you opened it. "
-            f"Their changes: {'; '.join(changes) or 'its citations, participants or seating'}. "
+            f"Their changes: {'; '.join(changes)}. "
             "Yours are not saved, so nothing of theirs is overwritten: copy what you need, "
             "reload the page to see their version, and make your changes again.",
             code="edited_meanwhile",
         )
+
+
+def key_to(model, parent, name=None):
+    """The foreign key of ``model`` an inline of ``parent`` follows (as Django's inlines find it)."""
+    return next(
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model is parent and name in (None, field.name)
+    )
+
+
+def shown_by(model, inlines):
+    """What a form of ``model`` with these inlines (nested ones too) shows, for its version."""
+    return tuple(
+        versions.Shown(
+            inline.model,
+            key_to(inline.model, model, inline.fk_name).attname,
+            shown_by(inline.model, getattr(inline, "inlines", [])),
+        )
+        for inline in inlines
+    )
+
+
+@functools.cache
+def owner_keys():
+    """For each model an admin shows inline, its keys to the rows whose forms show it."""
+    keys = {}
+
+    def walk(model, inlines):
+        for inline in inlines:
+            key = key_to(inline.model, model, inline.fk_name)
+            if key not in keys.setdefault(inline.model, []):
+                keys[inline.model].append(key)
+            walk(inline.model, getattr(inline, "inlines", []))
+
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, HistoryAdmin):
+            walk(model, model_admin.inlines)
+    return keys
+
+
+def family(obj, using):
+    """The rows a save of ``obj`` locks, top first: the row at the top of every form that
+    shows ``obj`` (the event, for a seat's citation) down to ``obj``. Every such save takes
+    the top row first, so two saves never hold rows the other waits for."""
+    keys = owner_keys()
+    model, values, rows = type(obj), vars(obj), [(type(obj), obj.pk)]
+    while key := next((key for key in keys.get(model, ()) if values.get(key.attname)), None):
+        model, pk = key.related_model, values[key.attname]
+        above = [key.attname for key in keys.get(model, ())]
+        values = model._default_manager.using(using).filter(pk=pk).values(*above).first() if above else {}
+        rows.append((model, pk))
+    return rows[::-1]
 
 
 class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
@@ -110,6 +168,33 @@ class HistoryAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
         # Hidden: the admin renders its input without a visible row.
         first, options = fieldsets[0]
         return [(first, {**options, "fields": [*options["fields"], "loaded_version"]}), *fieldsets[1:]]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.shown = shown_by(self.model, self.inlines)
+        return form
+
+    def get_object(self, request, object_id, from_field=None):
+        # The version is read before the object and its inlines: a save committed in between
+        # then has the form refused, instead of the form writing back what it never showed.
+        opened = None
+        if request.method == "GET" and from_field is None:
+            try:
+                pk = self.model._meta.pk.to_python(object_id)
+            except ValidationError:
+                pk = None
+            if pk is not None:
+                using = router.db_for_read(self.model)
+                opened = versions.token(versions.current(self.model, pk, shown_by(self.model, self.inlines), using))
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and opened:
+            obj.opened_version = opened
+        return obj
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One transaction, as the change form's: the version check holds its locks until the write.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ExplainedFormSet(nested_admin.formsets.NestedInlineFormSet):

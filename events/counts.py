@@ -37,12 +37,26 @@ def in_years(years):
     return spans
 
 
+def counting_alone(using="default"):
+    """Wait until no other transaction is counting, and keep the others waiting until this
+    one commits. Two counting at once would each count without the other's edits, the
+    later one writing its wrong counts over the first's (or clashing with its new rows).
+    PostgreSQL: a table lock that plain reads pass. SQLite takes its write lock when a
+    transaction begins (settings: transaction_mode IMMEDIATE), so writers already wait."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(LaneCount._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
+
 @transaction.atomic
 def refresh(years):
     """Count the years again, then the totals of every lane they touch."""
     years = sorted({year for year in years if year})
     if not years:
         return
+    counting_alone()
     stale = LaneCount.objects.filter(year__in=years)
     touched = set(stale.values_list("lanes", "lane"))
     stale.delete()
@@ -61,6 +75,7 @@ def rebuild(using="default"):
     if LaneCount._meta.db_table not in connections[using].introspection.table_names():
         return  # migrated back to before the counts existed
     with transaction.atomic(using=using):
+        counting_alone(using)
         counts = LaneCount.objects.using(using)
         counts.all().delete()
         counts.bulk_create(lane_cells(Event.objects.using(using).published()), batch_size=5000)

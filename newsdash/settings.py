@@ -149,6 +149,11 @@ def pooled(database):
 
 
 pooled(DATABASES["default"])
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes the write lock as it begins, so what a save checks before writing
+    # (the version an editor opened, the lane counts) cannot change under it; a save waits
+    # for the one before it instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 # A read replica (PostgreSQL streaming replication, say): reads go there, writes
 # to the primary. Tests mirror it onto the primary's test database.
