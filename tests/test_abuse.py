@@ -1,0 +1,99 @@
+"""Requests meant to take the site down or lock editors out: bodies too large to read,
+articles built to be slow to parse, lockouts by strangers and tampered admin choices.
+Each gets a 4xx or a form error that says why, quickly, never a 500."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from events.models import Participation
+
+from .factories import CollectionFactory, EventFactory, LeaderFactory, SourceFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+LOGIN = "/admin/login/?next=/admin/"
+IMPORT = "/admin/events/source/import/"
+
+
+# Tampered admin choices
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"page": "abc"}, 404),
+        ({"page": "99999999999999999999"}, 404),
+        ({"page": "-1"}, 404),
+        ({"field_name": "role"}, 403),  # not an autocomplete field
+        ({"field_name": "nothing"}, 403),
+        ({"model_name": "nothing"}, 403),
+        ({"app_label": "auth"}, 403),
+        ({"term": "kim\x00"}, 400),
+    ],
+)
+def test_a_tampered_autocomplete_query_is_a_4xx(editor_client, query, status):
+    LeaderFactory()
+    params = {"app_label": "events", "model_name": "participation", "field_name": "leader", "term": "", **query}
+    assert editor_client.get("/admin/autocomplete/", params).status_code == status
+
+
+@pytest.mark.django_db
+def test_source_autocomplete_pages_in_title_order(editor_client):
+    """Its list counts citations (a GROUP BY), which drops Meta's ordering: pages would repeat or skip."""
+    for title in ["Zeta Wire", "Alpha Post", "Mid Times"]:
+        SourceFactory(title=title)
+    params = {"app_label": "events", "model_name": "citation", "field_name": "source", "term": ""}
+    results = editor_client.get("/admin/autocomplete/", params).json()["results"]
+    assert [result["text"] for result in results] == ["Alpha Post", "Mid Times", "Zeta Wire"]
+
+
+INVALID = "Select a valid choice. That choice is not one of the available choices."
+TAMPERED = [
+    ("abc", INVALID),
+    ("1.5", INVALID),
+    ("99999999999999999999", INVALID),  # past any key: SQLite and PostgreSQL both overflowed
+    ("-99999999999999999999", INVALID),
+    ("9223372036854775808", INVALID),
+    ("\x00", "Null characters are not allowed."),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "says"), TAMPERED)
+def test_a_tampered_autocomplete_choice_is_a_form_error(editor_client, value, says):
+    event = EventFactory()
+    response = editor_client.post(
+        reverse("admin:events_participation_add"),
+        {"event": event.pk, "leader": value, "role": "guest", "citations-TOTAL_FORMS": 0, "citations-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert f'<ul class="errorlist" id="id_leader_error"><li>{says}</li></ul>' in response.content.decode()
+    assert not Participation.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "says"), TAMPERED)
+def test_a_tampered_choice_in_an_inline_is_a_form_error(editor_client, value, says):
+    collection = CollectionFactory()
+    response = editor_client.post(
+        reverse("admin:events_collection_change", args=[collection.pk]),
+        {
+            "title": collection.title,
+            "slug": collection.slug,
+            "introduction": "",
+            "status": collection.status,
+            "entries-TOTAL_FORMS": "1",
+            "entries-INITIAL_FORMS": "0",
+            "entries-0-event": value,
+            "entries-0-order": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not collection.entries.exists()
