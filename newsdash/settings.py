@@ -76,15 +76,19 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
-# Login throttling: an account is locked for an hour after 10 failed logins, and
-# the lockout is logged (logger "axes").
+# Login throttling: after 10 failed logins to an account from one address, that account
+# is locked for an hour for that address, and the lockout is logged (logger "axes").
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Accounts lock, not addresses: a newsroom behind one NAT address must not lock out
-# every editor because one mistyped a password (axes warns about this choice).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The account and the address together: guessing one editor's password from one address is
+# throttled, but a stranger's failures cannot lock out an editor who logs in from elsewhere,
+# nor one editor's typos the rest of a newsroom behind the same address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address as the reverse proxies in front of gunicorn report it (newsdash.proxy): set
+# TRUSTED_PROXY_COUNT to their number, or every client is the proxy's own address.
+AXES_CLIENT_IP_CALLABLE = "newsdash.proxy.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from events.models import Participation
@@ -18,6 +19,45 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 LOGIN = "/admin/login/?next=/admin/"
 IMPORT = "/admin/events/source/import/"
+
+
+# Lockouts
+
+
+def log_in(client, address, password="wrong", username="ana", **headers):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
+
+
+@pytest.fixture
+def ana(django_user_model):
+    return django_user_model.objects.create_user("ana", password="ana-s-long-password", is_staff=True)
+
+
+@pytest.mark.django_db
+def test_ten_failures_from_one_address_do_not_lock_the_editor_out_elsewhere(client, ana):
+    for _ in range(9):
+        assert log_in(client, "203.0.113.9").status_code == 200
+    assert log_in(client, "203.0.113.9").status_code == 429
+    assert log_in(client, "203.0.113.9", "ana-s-long-password").status_code == 429, "the guesser stays locked"
+    elsewhere = log_in(client, "198.51.100.7", "ana-s-long-password")
+    assert elsewhere.status_code == 302, "ana, from her own address, logs in"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_a_made_up_forwarded_address_does_not_escape_the_throttle(client, ana, proxies):
+    """Each guess claims another address in X-Forwarded-For. Straight to gunicorn the header
+    is ignored; behind one proxy only its last entry counts, the one the proxy wrote."""
+
+    def attempt(claimed, real, password="wrong"):
+        if proxies:  # the proxy connects, and appends the address it was reached from
+            return log_in(client, "127.0.0.1", password, HTTP_X_FORWARDED_FOR=f"{claimed}, {real}")
+        return log_in(client, real, password, HTTP_X_FORWARDED_FOR=claimed)
+
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        statuses = [attempt(f"10.9.8.{n}", "203.0.113.9").status_code for n in range(11)]
+        assert statuses == [200] * 9 + [429, 429]
+        assert attempt("10.9.8.1", "198.51.100.7", "ana-s-long-password").status_code == 302
 
 
 # Tampered admin choices
