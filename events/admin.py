@@ -421,6 +421,8 @@ class ImportForm(forms.Form):
         else:
             raise ValidationError("Choose a file, or paste the article's text.")
         try:
+            if upload:
+                article.check_size(upload.size)  # its own size: only MAX_BYTES + 1 of it was read
             self.document = article.read(raw, name)
         except article.Unreadable as error:
             raise ValidationError(str(error)) from None

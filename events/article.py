@@ -14,14 +14,21 @@ recognise come in as ``Known`` (see events.importing).
 import calendar
 import datetime
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from .dates import Precision, Qualifier
 from .models import CONTROL_CHARACTERS, DIRECTION_CONTROLS, Event, Source, normalise_name
 
 MAX_BYTES = 2_000_000  # an article, even a long one, is far less
 MAX_CHARS = Source._meta.get_field("full_text").max_length  # what a source's full text holds
+# An HTML page is read within bounds, so that a crafted one cannot hold a worker: walking a
+# tree costs up to its elements times its depth (200,000 nested elements took minutes).
+MAX_ELEMENTS = 30_000  # a long article's page has a few thousand
+MAX_DEPTH = 256  # as libxml2 allows; an article's page nests a few dozen deep
+READ_SECONDS = 3  # and whatever the shape, reading stops here
 
 
 class Unreadable(ValueError):
@@ -49,11 +56,20 @@ class Document:
 HTML_START = re.compile(r"\s*<(!doctype|html|head|body|p|div|article)\b", re.I)
 
 
+def check_size(size):
+    """Refuses a file of ``size`` bytes over MAX_BYTES, saying both sizes."""
+    if size <= MAX_BYTES:
+        return
+    shown = f"{size / 1e6:.1f} MB"
+    if shown == f"{MAX_BYTES / 1e6:.1f} MB":  # just over: "2.0 MB" would read as the limit itself
+        shown = f"{size:,} bytes"
+    raise Unreadable(f"The file is {shown}; the limit is {MAX_BYTES / 1e6:g} MB.")
+
+
 def read(data, filename=""):
     """The article in ``data`` (bytes from a file, or pasted text)."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise Unreadable(f"The file is {len(data) / 1e6:.1f} MB: an article is at most 2 MB of text.")
+        check_size(len(data))
         if b"\x00" in data:
             raise Unreadable("This file is not text (it holds binary data): upload the article as .txt, .md or .html.")
         try:
@@ -79,6 +95,8 @@ def read(data, filename=""):
     is_html = filename.lower().endswith((".html", ".htm")) or re.match(
         r"\s*<(!doctype|html|head|body|p|div)\b", text, re.I
     )
+    if not is_html and len(text) > MAX_CHARS:  # before parsing: plain text is kept as it is
+        raise Unreadable(f"The article has {len(text):,} characters: a source holds at most {MAX_CHARS:,}.")
     document = read_html(text) if is_html else read_markdown(text)
     if not document.text.strip():
         raise Unreadable("The article has no text once its markup is removed.")
@@ -105,7 +123,10 @@ def read_markdown(text):
         parsed.append(line)
         origin.append(number)
     tables, rows, quotes = [], None, None
-    for token in MarkdownIt("commonmark").enable("table").parse("\n".join(parsed)):
+    # Only the blocks are wanted (a cell's content is its source text): without the inline
+    # pass, a line of 100,000 brackets or asterisks costs no more than any other.
+    markdown = MarkdownIt("commonmark").enable("table").disable("inline")
+    for token in markdown.parse("\n".join(parsed)):
         if token.type == "table_open":
             rows, quotes = [], []
         elif token.type == "tr_open":
@@ -124,12 +145,62 @@ BLOCKS = ["p", "div", "section", "article", "header", "footer", "aside", "blockq
 BLOCKS += ["h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "figure", "figcaption", "main", "pre"]
 
 
+DROPPED = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"]
+
+
+class Shape(HTMLParser):
+    """Counts a page's elements and open depth as Beautiful Soup's html.parser tree will hold
+    them (an end tag closes the elements opened since its start tag), and stops at the first
+    element past MAX_ELEMENTS or MAX_DEPTH: the cost is bounded before any tree is built."""
+
+    def __init__(self):
+        from bs4.builder import HTMLTreeBuilder
+
+        super().__init__(convert_charrefs=False)
+        self.void = HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS  # never opened, as Beautiful Soup has them
+        self.elements, self.open = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise Unreadable(
+                f"This page has more than {MAX_ELEMENTS:,} HTML elements, far more than an article: "
+                "paste the article's text instead."
+            )
+        if tag not in self.void:
+            self.open.append(tag)
+            if len(self.open) > MAX_DEPTH:
+                raise Unreadable(
+                    f"This page nests its HTML elements more than {MAX_DEPTH} deep, far more than an article: "
+                    "paste the article's text instead."
+                )
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth] == tag:
+                del self.open[depth:]
+                return
+
+
+def in_time(deadline):
+    if time.monotonic() > deadline:
+        raise Unreadable(
+            f"Reading this page took more than {READ_SECONDS} seconds, so newsdash stopped: "
+            "paste the article's text instead."
+        )
+
+
 def read_html(markup):
     """An HTML page's readable text (scripts and styles dropped), title, date and tables;
     each table row becomes a line "| a | b |" of the text, so it can be quoted."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
+    deadline = time.monotonic() + READ_SECONDS
+    shape = Shape()
+    shape.feed(markup)
+    shape.close()
     soup = BeautifulSoup(markup, "html.parser")
+    in_time(deadline)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     if not title and soup.h1:
         title = soup.h1.get_text(" ", strip=True)
@@ -139,20 +210,40 @@ def read_html(markup):
             if tag == "meta" and element.get("property", element.get("name", "")) not in PUBLISHED_META:
                 continue
             published = published or article_date(element.get(attribute, ""))
-    for element in soup(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"]):
+    for element in soup(DROPPED):
         element.decompose()
-    tables = []
-    for table in soup.find_all("table"):
-        rows = [[cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
-        rows = [row for row in rows if any(row)]
-        lines = ["| " + " | ".join(row) + " |" for row in rows]
-        tables.append(Table(rows, lines))
-        table.replace_with("\n" + "\n".join(lines) + "\n")
-    for element in soup.find_all(BLOCKS):
-        element.insert_after("\n")
-    text = "\n".join(" ".join(line.split()) for line in soup.get_text().split("\n"))
+    # One walk that changes nothing: each change to a Beautiful Soup tree costs as much as the
+    # subtree it touches, so marking every block's end in place was quadratic in the depth.
+    tables, parts, stack, block_end = [], [], [soup], object()
+    while stack:
+        node = stack.pop()
+        if node is block_end:
+            parts.append("\n")
+        elif isinstance(node, Tag) and node.name == "table":
+            tables.append(outer := read_table(node, deadline))
+            for inner in node.find_all("table"):  # each a table of its own too; the text has the outer
+                tables.append(read_table(inner, deadline))
+            parts.append("\n" + "\n".join(outer.lines) + "\n")
+        elif isinstance(node, Tag):
+            if node.name in BLOCKS:
+                stack.append(block_end)
+            stack.extend(reversed(node.contents))
+        elif type(node) in (NavigableString, CData):
+            parts.append(node)
+    text = "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return Document(text=text, title=(title or text.split("\n", 1)[0])[:300], published=published, tables=tables)
+
+
+def read_table(table, deadline):
+    rows = []
+    for tr in table.find_all("tr"):
+        rows.append([])
+        for cell in tr.find_all(["th", "td"]):  # a cell holds any tables nested in it: checked each time
+            in_time(deadline)
+            rows[-1].append(cell.get_text(" ", strip=True))
+    rows = [row for row in rows if any(row)]
+    return Table(rows, ["| " + " | ".join(row) + " |" for row in rows])
 
 
 PUBLISHED_META = {"article:published_time", "date", "pubdate", "publishdate", "dc.date", "datePublished"}

@@ -2,14 +2,18 @@
 articles built to be slow to parse, lockouts by strangers and tampered admin choices.
 Each gets a 4xx or a form error that says why, quickly, never a 500."""
 
+import html
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from events.models import Participation
+from events import article
+from events.models import Participation, Source
 
 from .factories import CollectionFactory, EventFactory, LeaderFactory, SourceFactory
 
@@ -19,6 +23,72 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 LOGIN = "/admin/login/?next=/admin/"
 IMPORT = "/admin/events/source/import/"
+
+
+# Articles built to be slow to parse
+
+
+@pytest.mark.django_db
+def test_an_article_file_over_2_mb_says_its_size_and_the_limit(editor_client):
+    upload = SimpleUploadedFile("article.txt", b"Xi Jinping met Kim Jong Un. " * 121_429)  # 3.4 MB
+    response = editor_client.post(IMPORT, {"file": upload, "stage": "analyse"})
+    assert response.status_code == 200
+    assert "The file is 3.4 MB; the limit is 2 MB." in html.unescape(response.content.decode())
+    assert not Source.objects.exists()
+
+
+def import_page(editor_client, markup):
+    upload = SimpleUploadedFile("page.html", markup.encode())
+    start = time.monotonic()
+    response = editor_client.post(IMPORT, {"file": upload, "stage": "analyse"})
+    return response, time.monotonic() - start
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("markup", "says"),
+    [
+        # 200,000 nested elements (1.4 MB): the old reading took minutes, past the worker's 30 s.
+        ("<b>" * 200_000 + "Xi met Kim." + "</b>" * 200_000, "nests its HTML elements more than 256 deep"),
+        ("<i>Xi</i>" * 200_000, "has more than 30,000 HTML elements"),
+        # Tiny, but each of 84 nested tables' cells holds the ones within: every depth allowed,
+        # and minutes of work.
+        (
+            "<html><body>" + "<table><tr><td>" * 84 + "<p>Xi met Kim.</p>" * 100 + "</td></tr></table>" * 84,
+            "Reading this page took more than 3 seconds",
+        ),
+    ],
+)
+def test_a_page_built_to_be_slow_to_read_is_refused_within_5_seconds(editor_client, markup, says):
+    response, seconds = import_page(editor_client, markup)
+    assert seconds < 5
+    assert response.status_code == 200
+    content = html.unescape(response.content.decode())
+    assert says in content
+    assert "paste the article's text instead" in content
+    assert not Source.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_deep_but_ordinary_page_is_still_read(editor_client):
+    section = "<div>" * 200 + "<p>Xi Jinping met Kim Jong Un in Beijing.</p>" + "</div>" * 200
+    response, seconds = import_page(editor_client, "<html><body>" + section * 50 + "</body></html>")
+    assert seconds < 5
+    assert "paste the article's text instead" not in html.unescape(response.content.decode())
+    assert "Xi Jinping met Kim Jong Un in Beijing." in html.unescape(response.content.decode())
+
+
+def test_markdown_built_to_be_slow_reads_in_a_moment():
+    start = time.monotonic()
+    article.read("[" * 199_000)  # each bracket a link's possible start: 2 s and more, read in full
+    assert time.monotonic() - start < 1
+
+
+def test_a_text_over_the_limit_is_refused_before_it_is_parsed():
+    start = time.monotonic()
+    with pytest.raises(article.Unreadable, match="a source holds at most 200,000"):
+        article.read("[" * 600_000)
+    assert time.monotonic() - start < 1
 
 
 # Lockouts

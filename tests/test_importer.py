@@ -183,7 +183,8 @@ def test_an_html_table_and_its_page_are_read_without_their_scripts(db):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
         (b"\xff\xfe\xfa" * 10, "not UTF-8"),
-        (b"x" * (20 * 1024 * 1024), "at most 2 MB"),
+        (b"x" * (20 * 1024 * 1024), "The file is 21.0 MB; the limit is 2 MB."),
+        (b"x" * 2_000_001, "The file is 2,000,001 bytes; the limit is 2 MB."),
         (b"", "empty"),
         (b"   \n\n  ", "empty"),
         (b"<html><body><script>alert(1)</script></body></html>", "no text"),

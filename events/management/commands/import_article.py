@@ -1,4 +1,5 @@
 import datetime
+import os
 import textwrap
 
 from django.core.exceptions import ValidationError
@@ -37,10 +38,12 @@ class Command(BaseCommand):
     def handle(self, path, date, outlet, title, apply, **options):
         try:
             with open(path, "rb") as file:
+                size = os.fstat(file.fileno()).st_size
                 data = file.read(article.MAX_BYTES + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
+            article.check_size(size)  # the file's own size: only MAX_BYTES + 1 of it was read
             document = article.read(data, path)
         except article.Unreadable as error:
             raise CommandError(str(error)) from None
