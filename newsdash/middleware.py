@@ -1,5 +1,5 @@
-"""Request ids for the logs, a friendly 503 while the database is down, and the
-CSP nonce for templates.
+"""Request ids for the logs, a 413 for a body too large to read, a friendly 503 while
+the database is down, and the CSP nonce for templates.
 
 Every request gets an id: the proxy's X-Request-ID when it sends a sane one, else a
 new one. It is sent back in the response and stamped on every log record made
@@ -7,12 +7,15 @@ while the request is served, so an error report and the proxy's log meet.
 """
 
 import contextvars
+import io
 import logging
 import re
 import uuid
 
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.response import SimpleTemplateResponse
 
 logger = logging.getLogger("newsdash")
@@ -62,6 +65,54 @@ logging.setLogRecordFactory(_record_with_request_id)
 def csp_nonce(request):
     """The nonce as django-htmx's {% htmx_script %} looks for it, and for our own tags."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+class LimitBodyMiddleware:
+    """A request body over MAX_REQUEST_BODY_SIZE is answered 413 before any of it is read.
+
+    Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves out files, so a 100 MB "file"
+    posted to any form, the login page's included, was read in full. A body sent without a
+    length (chunked) is read up to the limit and no further; within it, Django gets it as if
+    its length had been sent (Django reads a body by its Content-Length, so would see none).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MAX_REQUEST_BODY_SIZE
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            size = None
+        if size is not None:
+            if size > limit:
+                return too_large(megabytes(size, limit), limit)
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() and request.META.get(
+            "wsgi.input_terminated"  # the server ends the stream with the body (PEP 3333's extension)
+        ):
+            body = request.META["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return too_large(f"more than {megabytes(limit, limit)}", limit)
+            request.META["CONTENT_LENGTH"] = str(len(body))
+            request._stream = LimitedStream(io.BytesIO(body), len(body))
+        return self.get_response(request)
+
+
+def megabytes(size, limit):
+    shown = f"{size / 2**20:.1f} MB"
+    if shown == f"{limit / 2**20:.1f} MB" and size != limit:  # just over: say how much
+        shown = f"{size:,} bytes"
+    return shown.replace(".0 MB", " MB")
+
+
+def too_large(sent, limit):
+    return HttpResponse(
+        f"Request too large: it sends {sent}, and newsdash accepts at most {megabytes(limit, limit)}. "
+        "Nothing was read or saved.",
+        status=413,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class DatabaseUnavailableMiddleware:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsdash.middleware.RequestIdMiddleware",
+    "newsdash.middleware.LimitBodyMiddleware",  # before anything reads the body (CSRF does)
     "newsdash.middleware.DatabaseUnavailableMiddleware",
     "newsdash.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -290,4 +291,7 @@ LOGGING = {
 # Request size limits: an article's full text (200,000 characters) fits, a runaway
 # upload does not; an event with many seats and citations stays within the field count.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The same for the whole body, files included, which Django's limit leaves out: more is
+# answered 413 before it is read (newsdash.middleware.LimitBodyMiddleware).
+MAX_REQUEST_BODY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -3,9 +3,13 @@ articles built to be slow to parse, lockouts by strangers and tampered admin cho
 Each gets a 4xx or a form error that says why, quickly, never a 500."""
 
 import html
+import io
+import select
+import socket
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,9 +24,129 @@ from .factories import CollectionFactory, EventFactory, LeaderFactory, SourceFac
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from pgcluster import production_server  # noqa: E402
 
 LOGIN = "/admin/login/?next=/admin/"
 IMPORT = "/admin/events/source/import/"
+
+
+# Bodies
+
+MB = 2**20
+
+
+class Sender(io.RawIOBase):
+    """A client with an endless body: counts the bytes the server reads."""
+
+    def __init__(self):
+        self.taken = 0
+
+    def read(self, size=-1):
+        size = 64 * 1024 if size is None or size < 0 else size
+        self.taken += size
+        return b"x" * size
+
+
+def test_a_body_over_5_mb_is_refused_from_its_length_before_any_of_it_is_read(client):
+    body = Sender()
+    response = client.generic(
+        "POST",
+        "/admin/login/",
+        CONTENT_TYPE="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(100 * MB),
+        **{"wsgi.input": body},
+    )
+    assert response.status_code == 413
+    assert response.content.decode() == (
+        "Request too large: it sends 100 MB, and newsdash accepts at most 5 MB. Nothing was read or saved."
+    )
+    assert body.taken == 0
+
+
+@pytest.mark.django_db
+def test_a_file_in_a_form_counts_towards_the_limit(client):
+    """Django's own limit leaves files out: a 6 MB "file" posted to the login page was read."""
+    upload = SimpleUploadedFile("big.bin", b"x" * (6 * MB))
+    response = client.post(LOGIN, {"username": "ana", "password": "guess", "file": upload})
+    assert response.status_code == 413
+    assert "it sends 6 MB, and newsdash accepts at most 5 MB" in response.content.decode()
+
+
+def chunked(client, body, url="/admin/login/", **extra):
+    """A body sent without a length (Transfer-Encoding: chunked), as gunicorn passes it on."""
+    return client.generic(
+        "POST",
+        url,
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": body, "wsgi.input_terminated": True},
+        **extra,
+    )
+
+
+def test_a_chunked_body_is_read_only_up_to_the_limit(client):
+    body = Sender()
+    response = chunked(client, body, CONTENT_TYPE="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert "it sends more than 5 MB, and newsdash accepts at most 5 MB" in response.content.decode()
+    assert body.taken == 5 * MB + 1
+
+
+@pytest.mark.django_db
+def test_a_chunked_body_within_the_limit_is_read_as_any_other(client, editor):
+    form = urlencode({"username": editor.username, "password": "a-long-editor-password"}).encode()
+    response = chunked(client, io.BytesIO(form), LOGIN, CONTENT_TYPE="application/x-www-form-urlencoded")
+    assert response.status_code == 302, "logged in: Django alone would have seen an empty form"
+    assert response["Location"] == "/admin/"
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory):
+    """The production server; the refusals below answer before any database is asked."""
+    with production_server(f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'db.sqlite3'}", workers=1) as url:
+        yield urlsplit(url).port
+
+
+def answer_while_sending(port, head, chunk, most):
+    """Sends ``head`` then ``chunk`` again and again, up to ``most`` bytes, until the server
+    answers: returns the answer's first line and how many body bytes were sent by then."""
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head)
+        while sent < most:
+            if select.select([connection], [], [], 0)[0]:
+                break
+            try:
+                connection.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(chunk)
+        ready, _, _ = select.select([connection], [], [], 10)
+        assert ready, "no answer"
+        return connection.recv(65536).split(b"\r\n", 1)[0].decode(), sent
+
+
+def test_gunicorn_answers_a_100_mb_chunked_body_413_without_reading_it_all(gunicorn):
+    head = (
+        b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: multipart/form-data; boundary=x\r\nCookie: csrftoken=" + b"a" * 32 + b"\r\n\r\n"
+    )
+    data = b"x" * 65536
+    start = time.monotonic()
+    status, sent = answer_while_sending(gunicorn, head, b"10000\r\n" + data + b"\r\n", 100 * MB)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert sent < 20 * MB, f"the server read on to {sent / MB:.0f} MB"
+    assert time.monotonic() - start < 10
+
+
+def test_gunicorn_answers_a_100_mb_content_length_413_at_once(gunicorn):
+    head = (
+        b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n"
+        b"Content-Type: multipart/form-data; boundary=x\r\n\r\n"
+    )
+    status, sent = answer_while_sending(gunicorn, head, b"x" * 65536, 100 * MB)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert sent < 20 * MB
 
 
 # Articles built to be slow to parse

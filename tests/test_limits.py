@@ -53,8 +53,8 @@ def test_an_invisible_direction_control_is_refused_and_named(editor_client):
     assert arabic.status_code == 302, "right-to-left text itself is welcome"
 
 
-def test_a_request_over_5_mb_is_refused_with_a_page_not_a_crash(editor_client):
+def test_a_request_over_5_mb_is_refused_with_a_message_not_a_crash(editor_client):
     SourceFactory()
     response = editor_client.post(reverse("admin:events_source_add"), source_form(full_text="x" * (6 * 1024 * 1024)))
-    assert response.status_code == 400
-    assert "too large" in response.content.decode()
+    assert response.status_code == 413
+    assert "Request too large: it sends 6 MB, and newsdash accepts at most 5 MB." in response.content.decode()
