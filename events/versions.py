@@ -72,7 +72,7 @@ def parse(text, version):
 
 def changes(model, pk, shown, since, using):
     """What changed after version ``since``: descriptions, and the latest record (who, when)."""
-    found, latest = [], None
+    found, more, latest = [], 0, None
     for part, scope in scopes(model, pk, shown).items():
         history = part.history.using(using).filter(scope)
         newer = list(history.filter(history_id__gt=since[part]).order_by("history_id"))
@@ -80,27 +80,36 @@ def changes(model, pk, shown, since, using):
             continue
         if latest is None or newer[-1].history_date > latest.history_date:
             latest = newer[-1]
-        last = {}  # each row's latest record
+        rows = {}  # each row's records, oldest first
         for record in newer:
-            last[getattr(record, part._meta.pk.attname)] = record
-        for row, record in last.items():
+            rows.setdefault(getattr(record, part._meta.pk.attname), []).append(record)
+        for row, records in rows.items():
+            if len(found) == LISTED:  # enough to read: the rest are counted, not described
+                more += 1
+                continue
             seen = (
                 history.filter(**{part._meta.pk.attname: row}, history_id__lte=since[part])
                 .order_by("-history_id")
                 .first()
             )
-            found.append(describe(part, record, seen, own=part is model))
-    found = [line for line in found if line]
-    return found[:LISTED] + [f"and {len(found) - LISTED} more"] * (len(found) > LISTED), latest
+            added = any(record.history_type == "+" for record in records)
+            line = describe(part, records[-1], seen, added, own=part is model)
+            if line:
+                found.append(line)
+    return found + [f"and {more} more rows changed"] * bool(more), latest
 
 
-def describe(model, record, seen, own):
-    """One row's change since the editor saw it (``seen``: None if it was not there yet)."""
+def describe(model, record, seen, added, own):
+    """One row's change since the editor opened the form: ``seen`` is the version it showed
+    (None if the row has none in its history), ``added`` whether the row is new since."""
     name = model._meta.verbose_name
+    article = "an" if name[0] in "aeiou" else "a"
     if record.history_type == "-":
-        return None if seen is None else f"removed the {name} “{record.instance}”"
-    if seen is None:
-        return f"added a {name} “{record.instance}”"
+        return None if added else f"removed the {name} “{record.instance}”"
+    if added:
+        return f"added {article} {name} “{record.instance}”"
+    if seen is None:  # made without history (a bulk import): nothing to compare with
+        return f"changed the {name}" if own else f"changed the {name} “{record.instance}”"
     edits = []
     for change in record.diff_against(seen, foreign_keys_are_objs=False).changes:
         field = model._meta.get_field(change.field)

@@ -153,13 +153,16 @@ def test_a_seat_moved_and_a_participant_added_meanwhile_are_named(ana, ben):
     anas_form = opened(ana, event)
     seat = Seat.objects.get()
     assert submit(ben, opened(ben, seat), position="2").status_code == 302
-    # Added elsewhere: not in Ana's form, yet it changed what the form shows.
+    # Added and removed elsewhere: not by Ana's form, yet they changed what it shows.
     added = ParticipationFactory(event=event, leader__name="<i>Kim</i>")
+    removed = Citation.objects.get(event=event)
+    removed.delete()
     response = submit(ana, anas_form, summary="Ana's summary.")
     assert "&lt;i&gt;Kim&lt;/i&gt;" in response.content.decode(), "a name is shown as typed, not as markup"
     content = refusal(response)
     assert f"Seat “{seat.leader}: row 0, position +2”: Position: “0” → “2”" in content
     assert f"added a participation “{added}”" in content
+    assert f"removed the citation “{removed}”" in content
     event.refresh_from_db()
     assert event.summary == "A parade."
 
@@ -183,6 +186,28 @@ def test_a_save_committed_while_the_form_opens_is_not_written_over(ana, monkeypa
     assert submit(ana, anas_form, summary="Ana's summary.").status_code == 302
     event.refresh_from_db()
     assert (event.title, event.summary) == ("Ben's title", "Ana's summary.")
+
+
+def test_many_rows_changed_meanwhile_are_listed_up_to_six(ana):
+    event = EventFactory()
+    citations = CitationFactory.create_batch(8, event=event)
+    anas_form = opened(ana, event)
+    for citation in citations:
+        citation.note = "Checked again."
+        citation.save()
+    content = refusal(submit(ana, anas_form, summary="Ana's summary."))
+    assert content.count("Note: “” → “Checked again.”") == 6
+    assert "and 2 more rows changed" in content
+
+
+def test_an_event_imported_without_history_is_protected_too(ana, ben):
+    """Rows written in bulk have no history to compare with: the refusal still comes."""
+    (event,) = Event.objects.bulk_create([Event(title="Bulk", slug="bulk", kind="parade", start_date="2020-01-01")])
+    anas_form = opened(ana, event)
+    assert submit(ben, opened(ben, event), title="Ben's title").status_code == 302
+    assert "changed the event" in refusal(submit(ana, anas_form, summary="Ana's summary."))
+    event.refresh_from_db()
+    assert (event.title, event.summary) == ("Ben's title", "")
 
 
 def test_a_save_that_changed_nothing_does_not_refuse_the_other(ana, ben):
