@@ -75,7 +75,7 @@ def test_hover_tells_the_position_in_words_and_the_sources_quote():
     hover = {
         name: text for t in figure.data if t.customdata for name, text in zip(t.customdata, t.hovertext, strict=True)
     }
-    assert "immediately to Xi Jinping&#x27;s left (as Xi Jinping faces the audience)" in hover["Kim Jong-un"]
+    assert "immediately to Xi Jinping's left (as Xi Jinping faces the audience)" in hover["Kim Jong-un"]
     assert "as reported by <i>Report</i>: “Kim Jong-un sits here.”" in hover["Kim Jong-un"]
     assert "the host, at the centre" in hover["Xi Jinping"]
 
