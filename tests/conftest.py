@@ -75,3 +75,11 @@ def close_pools(django_db_setup):
     for connection in connections.all(initialized_only=True):
         if hasattr(connection, "close_pool"):
             connection.close_pool()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last (after pytest-django has put transactional tests after the rest):
+    Playwright's event loop leaves Django a connection object that lacks the serialized test
+    data, so a ``serialized_rollback`` test after one would start from an empty database."""
+    items.sort(key=lambda item: item.path.parent.name == "browser")

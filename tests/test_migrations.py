@@ -11,7 +11,15 @@ BEFORE = [("events", "0005_text_limits")]
 AFTER = [("events", "0006_history_derived_fields")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migration():
+    """Each test leaves the schema where it found it: the tests after it need every table."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_history_made_before_0006_gets_its_search_text_and_period_end():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
@@ -44,7 +52,7 @@ def test_history_made_before_0006_gets_its_search_text_and_period_end():
     assert new.get_model("events", "HistoricalLeader").objects.get().search_names == "|kim jong un|kim jong un|"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_0007_gives_events_and_their_history_their_participants_names():
     before, after = [("events", "0006_history_derived_fields")], [("events", "0007_search_text_names")]
     executor = MigrationExecutor(connection)

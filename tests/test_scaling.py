@@ -35,8 +35,8 @@ def redis_reachable():
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")
 def test_redis_shares_the_cache_and_an_edit_invalidates_it():
-    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
-    with override_settings(CACHES=redis_cache):
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+    with override_settings(CACHES={"default": redis, "shared": redis}):
         caches["default"].clear()
         calls = []
 
