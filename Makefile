@@ -6,12 +6,12 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews loadtest soak clean
 
-run: $(VENV)/.runtime node_modules/.installed
+run: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_dataset
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: $(VENV)/.dev node_modules/.installed
+test: $(VENV)/.dev node_modules/.dev
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
@@ -28,7 +28,7 @@ editor: $(VENV)/.runtime
 	$(BIN)/python manage.py create_editor $(USERNAME)
 
 # Weight, queries and time of every public page: bench/results/pages-<database>.md
-bench-pages: $(VENV)/.runtime node_modules/.installed
+bench-pages: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python bench/pages.py
 
 # Analysing a 10,000-word article for import (target: under 2 s): bench/results/importer.md
@@ -40,38 +40,43 @@ bench-pinned: $(VENV)/.runtime
 	$(BIN)/python bench/pinned.py
 
 # Drawing a link preview image, and serving it from the cache: bench/results/previews.md
-bench-previews: $(VENV)/.runtime node_modules/.installed
+bench-previews: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python bench/previews.py
 
 # p50/p95, queries and bytes at 1k/10k/100k events on SQLite and PostgreSQL: bench/results/server.md
-bench-server: $(VENV)/.runtime node_modules/.installed
+bench-server: $(VENV)/.runtime node_modules/.runtime
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/server.py
 
 # Navigation to chart drawn in headless Chromium at 1k/10k/100k, against vis-timeline and TimelineJS:
 # bench/results/browser.md
-bench-browser: $(VENV)/.dev node_modules/.installed
+bench-browser: $(VENV)/.dev node_modules/.dev
 	$(BIN)/python bench/browser.py
 
 # Lighthouse performance of /timeline/, mobile and desktop, at 10k/100k: bench/results/lighthouse.md
-bench-lighthouse: $(VENV)/.dev node_modules/.installed
+bench-lighthouse: $(VENV)/.dev node_modules/.dev
 	$(BIN)/python bench/lighthouse.py
 
 # 100 readers for 2 minutes while an editor saves changes; errors, p95, lost edits: bench/results/loadtest.md
-loadtest: $(VENV)/.runtime node_modules/.installed
+loadtest: $(VENV)/.runtime node_modules/.runtime
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python bench/loadtest.py
 
 # Concurrent edits, unpublishing on two workers, a preview flood and database outages against gunicorn
 # and a PostgreSQL server of its own, bounded, on loopback: bench/results/soak.md
-soak: $(VENV)/.runtime node_modules/.installed
+soak: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python bench/soak.py
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
+# A venv that failed half way would pass for a ready one next time: it is removed.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "newsdash needs Python 3.11 or newer; $(PYTHON) is $$(command -v $(PYTHON) >/dev/null && $(PYTHON) --version 2>&1 || echo 'not installed')." >&2; \
+	  echo "Install one, or name it: make run PYTHON=python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create $(VENV); on Debian or Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
@@ -82,11 +87,18 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-# plotly.js, axe-core and the benchmarks' peers and Lighthouse come from npm, pinned by package-lock.json;
-# never copied into the repo.
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# Browser libraries come from npm, pinned by package-lock.json, never copied into the repo. The app
+# serves only plotly.js (package.json's dependencies, about 1 MB), so `make run` installs that alone;
+# axe-core for the browser tests and the benchmarks' peers and Lighthouse (devDependencies, about
+# 320 MB) come with `make test` and the benchmarks that use them. npm ci empties node_modules first,
+# these markers included, so each install runs once and again only when the lock changes.
+node_modules/.runtime: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+node_modules/.dev: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.runtime $@
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
