@@ -53,6 +53,7 @@ class Document:
     notices: list = field(default_factory=list)
 
 
+# A paste (no file name to go by) is HTML when it opens with one of these tags.
 HTML_START = re.compile(r"\s*<(!doctype|html|head|body|p|div|article)\b", re.I)
 
 
@@ -92,9 +93,7 @@ def read(data, filename=""):
         notices.append("Invisible control characters (a form feed, say) were replaced by spaces.")
     if not text.strip():
         raise Unreadable("The article is empty.")
-    is_html = filename.lower().endswith((".html", ".htm")) or re.match(
-        r"\s*<(!doctype|html|head|body|p|div)\b", text, re.I
-    )
+    is_html = filename.lower().endswith((".html", ".htm")) or HTML_START.match(text)
     if not is_html and len(text) > MAX_CHARS:  # before parsing: plain text is kept as it is
         raise Unreadable(f"The article has {len(text):,} characters: a source holds at most {MAX_CHARS:,}.")
     document = read_html(text) if is_html else read_markdown(text)

@@ -318,6 +318,18 @@ def test_an_uploaded_html_page_is_reviewed_without_its_scripts(editor_client):
     assert 'name="filename" value="page.html"' in body
 
 
+def test_a_pasted_article_element_is_read_as_html(editor_client):
+    """A page's <article> copied from the browser's inspector is markup, not Markdown: the
+    editor reviews its sentences without tags, and its heading as the title."""
+    pasted = "<article><h1>Parade report</h1><p>In 1959 <b>a</b> parade.</p><script>alert(1)</script></article>"
+    response = editor_client.post("/admin/events/source/import/", {"text": pasted, "stage": "analyse"})
+    body = response.content.decode()
+    assert "<blockquote>In 1959 a parade.</blockquote>" in body
+    document = article.read(pasted)
+    assert document.title == "Parade report"
+    assert document.text.splitlines() == ["Parade report", "In 1959 a parade."], "the source keeps no tags or script"
+
+
 def test_only_editors_reach_the_import(client, django_user_model):
     assert client.get("/admin/events/source/import/").status_code == 302
     user = django_user_model.objects.create_user("reader", password="a-long-reader-password")
