@@ -171,7 +171,7 @@ def test_past_thirty_lanes_the_quietest_share_one():
     rows.append(row("pair", "2022-01-01", leaders=["Leader 30", "Leader 31"]))
     figure = go.Figure(charts.timeline_figure(rows))
     lanes = list(reversed(figure.layout.yaxis.categoryarray))  # top to bottom
-    assert len(lanes) == 31
+    assert len(lanes) == 31, "thirty lanes of their own, then the one they share"
     assert lanes[-1] == "Other leaders"
     assert "Leader 39" in lanes, "the busiest leader keeps a lane"
     trace = markers(figure)["Exact day"]

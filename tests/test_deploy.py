@@ -157,3 +157,4 @@ def test_an_account_locks_after_ten_failed_logins_and_says_so(client, editor, ca
     assert right_password.status_code == 429, "even the right password waits out the lock"
     other = client.post(login, {"username": "someone-else", "password": "wrong"})
     assert other.status_code == 200, "the lock is on this account from this address, not on everyone"
+    assert "Please enter the correct username and password" in other.content.decode()

@@ -49,7 +49,7 @@ def withdraw(editor_client, *events, reason="Court order 2026/114"):
     """The event list's action: the first post asks for the reason, the second withdraws."""
     selected = {"action": "withdraw", "_selected_action": [event.pk for event in events]}
     asking = editor_client.post("/admin/events/event/", selected)
-    assert "Withdraw" in asking.content.decode()
+    assert "Withdrawn events are unpublished, and every pinned link leaves them out" in asking.content.decode()
     assert 'name="reason"' in asking.content.decode()
     return editor_client.post("/admin/events/event/", {**selected, "post": "yes", "reason": reason}, follow=True)
 
@@ -160,7 +160,9 @@ def test_a_withdrawn_version_hides_the_event_only_while_that_version_was_current
         {"event_id": event.pk, "version": first.history_id, "reason": "Libel"},
         follow=True,
     )
-    assert response.status_code == 200
+    assert (
+        f"The withdrawal “{SECRET} (version {first.history_id})” was added successfully." in response.content.decode()
+    )
     withdrawal = Withdrawal.objects.get()
     assert (withdrawal.version, withdrawal.title) == (first.history_id, SECRET)
     event.refresh_from_db()
@@ -201,7 +203,7 @@ def test_a_deleted_event_withdrawn_is_gone_from_pinned_views(reader, editor_clie
     response = editor_client.post(
         reverse("admin:events_withdrawal_add"), {"event_id": event_id, "reason": "Safety of a source"}, follow=True
     )
-    assert response.status_code == 200
+    assert f"The withdrawal “{SECRET}” was added successfully." in response.content.decode()
     assert Withdrawal.objects.get().title == SECRET, "named from its history"
 
     for url in views:
