@@ -29,8 +29,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import article, charts, counts, dates, history, importing, takedown, versions
-from .cache import bump_data_version
+from . import article, charts, dates, history, importing, signals, takedown, versions
 from .models import (
     Citation,
     Collection,
@@ -739,9 +738,8 @@ class EventAdmin(Withdrawable, HistoryAdmin):
         )
         for event in events:
             self.log_change(request, event, f"Set to {status}.")
-        # A bulk update sends no signal: the counts and the public pages' cache are renewed here.
-        counts.refresh({event.start_date.year for event in events})
-        bump_data_version()
+        # A bulk update sends no signal.
+        signals.bulk_written(events)
         if events:
             self.message_user(request, f"{len(events)} event(s) set to {Status(status).label.lower()}.")
 

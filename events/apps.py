@@ -1,45 +1,5 @@
-import logging
-
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
-
-from .cache import bump_data_version, bump_takedown_version
-
-
-def bump_on_change(sender, raw=False, **kwargs):
-    # Not per record a restore saves (raw): it renews the version once, when done.
-    if not raw:
-        bump_data_version()
-
-
-def log_admin_change(sender, instance, created, raw=False, **kwargs):
-    """Every change made through the admin, in the log as well as in the admin's history.
-    Not the old entries a restored backup brings back (raw): those changes were logged when made."""
-    if created and not raw:
-        logging.getLogger("newsdash.admin").info(
-            "%s %s %s %s %r: %s",
-            instance.user,
-            {1: "added", 2: "changed", 3: "deleted"}.get(instance.action_flag, "touched"),
-            instance.content_type.model if instance.content_type_id else "object",
-            instance.object_id,
-            instance.object_repr,
-            instance.get_change_message() or "no fields changed",
-        )
-
-
-def refresh_event_search(sender, instance, raw=False, **kwargs):
-    """A participant added, changed or removed: the event's search text holds the participants' names.
-    Not while a backup is restored (raw): the events come back with their text as it was saved."""
-    from .models import Event
-
-    if not raw:
-        Event.objects.filter(pk=instance.event_id).refresh_search_text()
-
-
-def rebuild_counts(using="default", **kwargs):
-    from . import counts
-
-    counts.rebuild(using)
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 
 class EventsConfig(AppConfig):
@@ -48,24 +8,36 @@ class EventsConfig(AppConfig):
     verbose_name = "News events"
 
     def ready(self):
-        from . import counts
-        from .models import LaneCount, Participation, Withdrawal
+        """Connect the receivers that keep derived data in step (events.signals)."""
+        from django.contrib.admin.models import LogEntry
+
+        from . import signals
+        from .cache import bump_takedown_version
+        from .models import Event, LaneCount, Leader, Participation, Withdrawal
 
         # Any saved or deleted record of ours may change what a cached page shows. The
         # counts are derived from the rest; a receiver on them would make every bulk
         # delete of counts fetch its rows one by one to signal them.
         for model in self.get_models():
             if model is not LaneCount:
-                post_save.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
-                post_delete.connect(bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
+                name = model.__name__
+                post_save.connect(signals.bump_on_change, sender=model, dispatch_uid=f"bump-on-save-{name}")
+                post_delete.connect(signals.bump_on_change, sender=model, dispatch_uid=f"bump-on-delete-{name}")
         # A withdrawal changes what even a settled past shows (events.cache.data_version).
         post_save.connect(bump_takedown_version, sender=Withdrawal, dispatch_uid="takedown-on-save")
         post_delete.connect(bump_takedown_version, sender=Withdrawal, dispatch_uid="takedown-on-delete")
-        counts.connect()
-        post_save.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-save")
-        post_delete.connect(refresh_event_search, sender=Participation, dispatch_uid="search-on-participant-delete")
-        from django.contrib.admin.models import LogEntry
 
-        post_save.connect(log_admin_change, sender=LogEntry, dispatch_uid="log-admin-change")
+        pre_save.connect(signals.fill_search_text, sender=Event, dispatch_uid="search-on-event-save")
+        pre_save.connect(signals.remember_names, sender=Leader, dispatch_uid="search-remember-names")
+        post_save.connect(signals.leader_renamed, sender=Leader, dispatch_uid="search-on-leader-renamed")
+        for model in signals.COUNTED:
+            name = model.__name__
+            pre_save.connect(signals.remember_counted, sender=model, dispatch_uid=f"counts-remember-{name}")
+            post_save.connect(signals.counted_saved, sender=model, dispatch_uid=f"counts-saved-{name}")
+        post_delete.connect(signals.event_deleted, sender=Event, dispatch_uid="counts-event-deleted")
+        post_save.connect(signals.participant_changed, sender=Participation, dispatch_uid="participant-saved")
+        post_delete.connect(signals.participant_changed, sender=Participation, dispatch_uid="participant-deleted")
         # Derived rows: after any migration (or a flush) they are counted afresh.
-        post_migrate.connect(rebuild_counts, sender=self, dispatch_uid="counts-rebuild")
+        post_migrate.connect(signals.rebuild_counts, sender=self, dispatch_uid="counts-rebuild")
+
+        post_save.connect(signals.log_admin_change, sender=LogEntry, dispatch_uid="log-admin-change")

@@ -2,8 +2,9 @@
 
 Counting 100,000 events per lane means joining every participation; these rows
 hold the answer for the unfiltered timeline. Every save or delete that can move
-an event between lanes or years refreshes the years it touches (see apps.py);
-bulk writes call ``rebuild()``. A test compares the rows with a fresh count.
+an event between lanes or years refreshes the years it touches, and a bulk write
+rebuilds them (events.signals keeps them in step). A test compares the rows with
+a fresh count.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Country, Event, EventQuerySet, LaneCount, Leader, Participation, Status
+from .models import Event, EventQuerySet, LaneCount
 
 
 def lane_cells(events):
@@ -114,48 +115,3 @@ def stats():
     return LaneCount.objects.filter(lanes="kind", year__isnull=True).aggregate(
         count=Coalesce(Sum("count"), 0), first=Min("first_day"), last=Max("last_day")
     )
-
-
-# What a save may change in the counts: the fields that place an event in a lane and a year.
-TRACKED = {Event: ("start_date", "status", "kind"), Leader: ("name", "country_id"), Country: ("name",)}
-
-
-def remember(sender, instance, **kwargs):
-    if instance.pk:
-        instance._counted = sender.objects.filter(pk=instance.pk).values(*TRACKED[sender]).first()
-
-
-def saved(sender, instance, created, raw=False, **kwargs):
-    if raw:  # loaddata: the restored rows are counted by rebuild()
-        return
-    before = getattr(instance, "_counted", None)
-    if not created and before == {name: getattr(instance, name) for name in TRACKED[sender]}:
-        return
-    if sender is Event:
-        # From the database: the instance may still hold its date as the text it was given.
-        refresh(years_of(Event.objects.filter(pk=instance.pk)) | {before and before["start_date"].year})
-    elif sender is Leader:
-        refresh(years_of(Event.objects.filter(participations__leader=instance)))
-    else:
-        refresh(years_of(Event.objects.filter(participations__leader__country=instance)))
-
-
-def event_deleted(sender, instance, **kwargs):
-    if instance.status == Status.PUBLISHED:
-        refresh({instance.start_date.year})
-
-
-def participation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh(years_of(Event.objects.published().filter(pk=instance.event_id)))
-
-
-def connect():
-    from django.db.models.signals import post_delete, post_save, pre_save
-
-    for model in TRACKED:
-        pre_save.connect(remember, sender=model, dispatch_uid=f"counts-remember-{model.__name__}")
-        post_save.connect(saved, sender=model, dispatch_uid=f"counts-saved-{model.__name__}")
-    post_delete.connect(event_deleted, sender=Event, dispatch_uid="counts-event-deleted")
-    post_save.connect(participation_changed, sender=Participation, dispatch_uid="counts-participation-saved")
-    post_delete.connect(participation_changed, sender=Participation, dispatch_uid="counts-participation-deleted")

@@ -10,12 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from rapidfuzz import fuzz
 
-from . import article, dates
+from . import article, dates, signals
 from .models import (
     Citation,
     Country,
@@ -185,10 +184,11 @@ def saved(instance):
     return instance
 
 
-@transaction.atomic
+@signals.bulk_write()
 def apply(analysis, choices, *, title="", outlet="", url=""):
     """Create the source, and the drafts, participations, people, seating and citations the
-    editor chose; all or nothing. Raises ValidationError with a message for the editor."""
+    editor chose; all or nothing (one transaction, its search text and counts brought in step
+    at its end). Raises ValidationError with a message for the editor."""
     document = analysis.document
     taken = set()
     result = Result(

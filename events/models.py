@@ -194,13 +194,9 @@ class Leader(EditorText):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Their events' search text follows a new name or alias (events.signals).
         self.search_names = folded_names(self.name, self.native_name, self.aliases)
-        saved = Leader.objects.filter(pk=self.pk).values_list("search_names", flat=True).first() if self.pk else None
         super().save(*args, **kwargs)
-        # A new name or alias must find the leader's events (events.apps connects the other changes);
-        # any other edit leaves their thousands of events alone.
-        if saved is not None and saved != self.search_names:
-            Event.objects.filter(participations__leader=self).refresh_search_text()
 
     @property
     def alias_list(self):
@@ -595,8 +591,6 @@ class Event(EditorText):
     def save(self, *args, **kwargs):
         self.start_date = dates.normalise(self.start_date, self.start_precision)
         self.end_date = dates.normalise(self.end_date, self.end_precision)
-        names = self.participations.values_list("leader__search_names", flat=True) if self.pk else []
-        self.search_text = event_search_text(self.title, self.summary, names)
         self.period_end = (
             dates.period_end(self.end_date, self.end_precision)
             if self.end_date

@@ -14,9 +14,8 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from events import dates
+from events import dates, signals
 from events.models import (
     Citation,
     Collection,
@@ -289,7 +288,8 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CommandError(f"Cannot read the dataset {path}: {error}") from None
         loader = Loader(path.parent, update)
-        with transaction.atomic():
+        # One transaction; search text, counts and the data version brought in step once.
+        with signals.bulk_write():
             loader.load(data)
         created = ", ".join(f"{n} {name}" for name, n in loader.created.items()) or "nothing"
         updated = ", ".join(f"{n} {name}" for name, n in loader.updated.items()) or "nothing"
