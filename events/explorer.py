@@ -4,6 +4,8 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
+from django.core.paginator import Paginator
+
 from . import charts, counts, pinning, svg
 from .cache import cached
 from .models import Event
@@ -14,6 +16,15 @@ PAGE_SIZE = 50  # rows of the table under the chart
 
 def timeline(query):
     return cached("timeline", query.params(event=""), lambda: build(query))
+
+
+class CountedPaginator(Paginator):
+    """Django's Paginator, told the count that the view's statistics already found,
+    so that it runs no COUNT of its own. A page number past the last gets the last."""
+
+    def __init__(self, object_list, count):
+        super().__init__(object_list, PAGE_SIZE)
+        self.count = count  # in place of Paginator's cached property
 
 
 def build(query):
@@ -28,20 +39,19 @@ def build(query):
     ordered = events.chronological()
     if query.collection:
         ordered = ordered.order_by("collection_entries__order", "start_date", "pk")
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(query.page, pages)
-    offset = (page - 1) * PAGE_SIZE
     unit = None
     if count > DETAIL_LIMIT:
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
         yearly = everything and unit == "year"
         cells = counts.density(query.lanes) if yearly else events.density(unit, query.lanes)
         figure = charts.density_figure(cells, unit, query.view)
-        rows = ordered[offset : offset + PAGE_SIZE].rows()
+        page = CountedPaginator(ordered, count).get_page(query.page)
+        rows = page.object_list.rows()
     else:
         every = ordered.rows()
         figure = charts.timeline_figure(every, query.lanes, query.view)
-        rows = every[offset : offset + PAGE_SIZE]
+        page = CountedPaginator(every, count).get_page(query.page)
+        rows = page.object_list
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
@@ -51,7 +61,7 @@ def build(query):
         "rows": rows,
         "count": count,
         "years": (stats["first"].year, stats["last"].year) if count else None,
-        "page": page,
-        "pages": pages,
-        "offset": offset,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "offset": (page.number - 1) * PAGE_SIZE,
     }

@@ -240,3 +240,34 @@ class TimelineForm(forms.Form):
         if slug:
             query.collection = self.collection_objects.get(slug)
         return query
+
+
+class ArrangementNumberField(forms.CharField):
+    """A seating arrangement's number as a link gives it: as written, spaces and all;
+    ASCII digits only ("²" is a digit to ``isdigit()``), at most 18 (no key is longer)."""
+
+    default_error_messages = {"invalid": "“%(value)s” is not an arrangement number."}
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+
+
+class SeatingCompareForm(forms.Form):
+    """The two arrangements a comparison link names: a bad one is a message, not an error."""
+
+    a = ArrangementNumberField(error_messages={"required": "Choose arrangement “a”."})
+    b = ArrangementNumberField(error_messages={"required": "Choose arrangement “b”."})
+
+    def chosen(self):
+        """The numbers given well, first "a", then "b"."""
+        self.is_valid()
+        return [self.cleaned_data[name] for name in self.fields if name in self.cleaned_data]
+
+    def problems(self):
+        """What is wrong with the others, in the same order."""
+        return [problem for name in self.fields for problem in self.errors.get(name, [])]

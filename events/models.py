@@ -159,6 +159,25 @@ class LeaderQuerySet(models.QuerySet):
             return self.none()
         return self.filter(search_names__contains=needle)
 
+    def in_published_events(self):
+        """Leaders at a published event (repeated once per such event: add ``distinct()``)."""
+        return self.filter(participations__event__status=Status.PUBLISHED)
+
+    def with_event_counts(self):
+        """Leaders at a published event, each with ``event_count``: how many."""
+        return self.in_published_events().annotate(event_count=Count("participations", distinct=True))
+
+    def alongside(self, leader):
+        """The other leaders at ``leader``'s published events, those at the most first,
+        each with ``shared``: at how many of them."""
+        events = Event.objects.published().for_leaders([leader.slug])
+        return (
+            self.filter(participations__event__in=events.values("pk"))
+            .exclude(pk=leader.pk)
+            .annotate(shared=Count("participations", distinct=True))
+            .order_by("-shared", "name")
+        )
+
 
 class Leader(EditorText):
     name = models.CharField(max_length=200, help_text="The name as the dashboard shows it, e.g. Kim Jong-un.")
@@ -650,6 +669,11 @@ class Participation(EditorText):
 class SeatingArrangementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(event__status=Status.PUBLISHED)
+
+    def sharing_a_leader(self, leaders, *, besides):
+        """Arrangements of events other than ``besides`` with a seat for any of ``leaders``
+        (their ids): what an event's page offers to compare its seating with."""
+        return self.filter(seats__leader__in=leaders).exclude(event=besides).select_related("event").distinct()
 
     def with_seats(self):
         return self.select_related("event").prefetch_related(

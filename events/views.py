@@ -1,33 +1,30 @@
 """HTTP: one view per page; a page serves its named partial to htmx.
 
 Public pages are compressed (they carry no CSRF token, so no BREACH risk) and
-cached whole per data version for readers who are not logged in.
+cached whole per data version for readers who are not logged in: ``public_page``
+(events.decorators) says in which order. Each is pinnable with ``?as_of=``; its
+narrowing function, named after the events it shows, picks them for the banner.
 
 Visibility is decided here and in the querysets: the public only ever gets
 published events, whichever template or partial renders them.
 """
 
-import csv
 import json
-from functools import wraps
-from html import escape
 
-from csp.decorators import csp_replace
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url, replace_url
 
-from . import charts, explorer, pinning, previews, svg
-from .cache import cached, cached_page
-from .forms import TimelineForm
-from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement, Status
+from . import charts, explorer, exports, pinning, previews, svg
+from .cache import cached
+from .decorators import public_image, public_page
+from .forms import SeatingCompareForm, TimelineForm
+from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement
 
 
 def form_choices():
@@ -47,51 +44,49 @@ def form_choices():
     return cached("form-choices", (), compute)
 
 
-def pinnable(narrow):
-    """Lets ``?as_of=`` pin a view to a past moment (see events.pinning).
-
-    ``narrow(request, **kwargs)`` gives the function that picks the view's events
-    from a queryset: the banner counts what changed among them since.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            text = request.GET.get("as_of", "")
-            if not text:
-                return view(request, *args, **kwargs)
-            live = request.GET.copy()
-            del live["as_of"]
-            current_url = request.path + (f"?{live.urlencode()}" if live else "")
-            try:
-                moment = pinning.parse(text)
-            except pinning.BadMoment as error:
-                context = {"problem": str(error), "current_url": current_url}
-                return render(request, "events/pin_invalid.html", context, status=400)
-            with pinning.pinned(moment, narrow(request, *args, **kwargs), current_url) as pin:
-                request.pin = pin
-                return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def featured_collection():
+    """The collection that opens the home page, or None. Picked from the cached
+    choices: a query of its own would cost every uncached home page one more."""
+    _, collections = form_choices()
+    return next((collection for collection in collections if collection.featured), None)
 
 
-def every_event(request, *args, **kwargs):
-    return lambda events: events
+def home_form(request):
+    """The home page's explorer: the featured collection, unless the link names another."""
+    featured = featured_collection()
+    return timeline_form(request, **({"collection": featured.slug} if featured else {}))
 
 
-def timeline_events(request, **initial):
-    return lambda events: timeline_form(request, **initial).query().apply(events)
+# What each page shows, for the banner of a pinned link: ``narrow(request, events,
+# **the view's arguments)`` picks the page's events from ``events`` (see events.decorators).
 
 
-def home_events(request):
-    def narrow(events):
-        _, collections = form_choices()
-        featured = next((collection for collection in collections if collection.featured), None)
-        return timeline_events(request, **({"collection": featured.slug} if featured else {}))(events)
+def every_event(request, events):
+    return events
 
-    return narrow
+
+def timeline_events(request, events, **initial):
+    return timeline_form(request, **initial).query().apply(events)
+
+
+def home_events(request, events):
+    return home_form(request).query().apply(events)
+
+
+def collection_events(request, events, slug):
+    return timeline_events(request, events, collection=slug)
+
+
+def event_by_slug(request, events, slug):
+    return events.filter(slug=slug)
+
+
+def events_of_leader(request, events, slug):
+    return events.for_leaders([slug])
+
+
+def compared_events(request, events):
+    return events.filter(arrangements__pk__in=SeatingCompareForm(request.GET).chosen())
 
 
 def timeline_form(request, **initial):
@@ -165,45 +160,28 @@ def home_overview():
         "counts": published.aggregate(
             events=Count("pk", distinct=True), leaders=Count("participations__leader", distinct=True)
         ),
-        "leaders": list(
-            Leader.objects.filter(participations__event__status=Status.PUBLISHED)
-            .annotate(event_count=Count("participations", distinct=True))
-            .order_by("-event_count", "name")[:8]
-        ),
+        "leaders": list(Leader.objects.with_event_counts().order_by("-event_count", "name")[:8]),
     }
 
 
-@require_GET
-@cached_page
-@pinnable(home_events)
-@gzip_page
+@public_page(narrow=home_events)
 def home(request):
     _, collections = form_choices()
-    featured = next((collection for collection in collections if collection.featured), None)
-    form = timeline_form(request, **({"collection": featured.slug} if featured else {}))
-    context = timeline_context(request, form) | {
-        "featured": featured,
+    context = timeline_context(request, home_form(request)) | {
+        "featured": featured_collection(),
         "collections": collections,
         **cached("home", (), home_overview),
     }
     return render_explorer(request, "events/home.html", context)
 
 
-@require_GET
-@cached_page
-@pinnable(timeline_events)
-@gzip_page
+@public_page(narrow=timeline_events)
 def timeline(request):
     context = timeline_context(request, timeline_form(request))
     return render_explorer(request, "events/timeline.html", context)
 
 
-@require_GET
-@xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})  # any site may show the embed
-@cached_page
-@pinnable(timeline_events)
-@gzip_page
+@public_page(narrow=timeline_events, embeddable=True)
 def embed_timeline(request):
     return render_explorer(request, "events/embed.html", timeline_context(request, timeline_form(request)))
 
@@ -228,10 +206,7 @@ def seating_chart(arrangement, viewpoint, shared=frozenset(), key=""):
     }
 
 
-@require_GET
-@cached_page
-@pinnable(lambda request, slug: lambda events: events.filter(slug=slug))
-@gzip_page
+@public_page(narrow=event_by_slug)
 def event_detail(request, slug):
     # Editors preview drafts through "view on site"; the public never sees them,
     # nor anyone through a pinned link.
@@ -248,15 +223,8 @@ def event_detail(request, slug):
     viewpoint = viewpoint_of(request)
     arrangements = list(event.arrangements.all())
     leaders = {seat.leader_id for arrangement in arrangements for seat in arrangement.seats.all() if seat.leader_id}
-    others = []
-    if leaders:
-        others = list(
-            SeatingArrangement.objects.published()
-            .filter(seats__leader__in=leaders)
-            .exclude(event=event)
-            .select_related("event")
-            .distinct()
-        )
+    # No seated leader, no query: Django answers a filter on an empty list itself.
+    others = list(SeatingArrangement.objects.published().sharing_a_leader(leaders, besides=event))
     context = {
         "event": event,
         "viewpoint": viewpoint,
@@ -270,31 +238,12 @@ def event_detail(request, slug):
     return render(request, template, context)
 
 
-def is_arrangement_number(value):
-    return value.isascii() and value.isdigit() and len(value) <= 18  # "²" is a digit to isdigit()
-
-
-def compared_events(request):
-    chosen = [value for key in ("a", "b") if is_arrangement_number(value := request.GET.get(key, ""))]
-    return lambda events: events.filter(arrangements__pk__in=chosen)
-
-
-@require_GET
-@cached_page
-@pinnable(compared_events)
-@gzip_page
+@public_page(narrow=compared_events)
 def seating_compare(request):
     """Two arrangements side by side; the URL (a, b, seating) is the share link."""
     arrangements = SeatingArrangement.objects.published().with_seats()
-    problems, chosen = [], []
-    for key in ("a", "b"):
-        value = request.GET.get(key, "")
-        if not value:
-            problems.append(f"Choose arrangement “{key}”.")
-        elif not is_arrangement_number(value):
-            problems.append(f"“{value}” is not an arrangement number.")
-        else:
-            chosen.append(value)
+    form = SeatingCompareForm(request.GET)
+    problems, chosen = form.problems(), form.chosen()
     found = {str(arrangement.pk): arrangement for arrangement in arrangements.filter(pk__in=chosen)} if chosen else {}
     missing = [value for value in chosen if value not in found]
     if missing and not problems:
@@ -322,29 +271,19 @@ def seating_compare(request):
     return render(request, "events/seating_compare.html", context, status=400 if problems and chosen else 200)
 
 
-@require_GET
-@cached_page
-@pinnable(lambda request, slug: lambda events: events.for_leaders([slug]))
-@gzip_page
+@public_page(narrow=events_of_leader)
 def leader_detail(request, slug):
     leader = get_object_or_404(
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
     )
-    events = Event.objects.published().for_leaders([slug]).chronological()
-    rows = events.rows()
-    co_participants = (
-        Leader.objects.filter(participations__event__in=events.values("pk"))
-        .exclude(pk=leader.pk)
-        .annotate(shared=Count("participations", distinct=True))
-        .order_by("-shared", "name")
-    )
+    rows = Event.objects.published().for_leaders([slug]).chronological().rows()
     figure = charts.timeline_figure(rows, charts.Lanes.KIND)
     count = len(rows)
     context = {
         "leader": leader,
         "summary": f"{count} event{'' if count == 1 else 's'}, lanes by kind of event",
         "rows": rows,
-        "co_participants": co_participants,
+        "co_participants": Leader.objects.alongside(leader),
         "chart_json": mark_safe(
             charts.chart_json(charts.dumps(figure), charts.chart_config(f"newsdash-{leader.slug}"))
         ),
@@ -355,10 +294,7 @@ def leader_detail(request, slug):
     return render(request, "events/leader_detail.html", context)
 
 
-@require_GET
-@cached_page
-@pinnable(lambda request, slug: timeline_events(request, collection=slug))
-@gzip_page
+@public_page(narrow=collection_events)
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
     form = timeline_form(request, collection=collection.slug)
@@ -372,133 +308,54 @@ def leader_options(request):
     text = request.GET.get("find", "")[:100]
     selected = set(request.GET.getlist("leader"))
     leaders = (
-        Leader.objects.matching(text)
-        .filter(participations__event__status=Status.PUBLISHED)
-        .exclude(slug__in=selected)
-        .distinct()
-        .order_by("name")[:10]
+        Leader.objects.matching(text).in_published_events().exclude(slug__in=selected).distinct().order_by("name")[:10]
         if len(text.strip()) >= 2
         else []
     )
     return render(request, "events/partials/leader_options.html", {"leaders": leaders, "text": text})
 
 
-@require_GET
-@cached_page
-@pinnable(every_event)
-@gzip_page
+@public_page(narrow=every_event)
 def leader_list(request):
-    leaders = (
-        Leader.objects.filter(participations__event__status=Status.PUBLISHED)
-        .select_related("country")
-        .annotate(event_count=Count("participations", distinct=True))
-        .order_by("name")
-    )
+    leaders = Leader.objects.with_event_counts().select_related("country").order_by("name")
     return render(request, "events/leader_list.html", {"leaders": leaders})
 
 
-# Data endpoints: the same query string as /timeline/, refused with a 400 when it is bad.
+# Data endpoints (the files are made in events.exports): the same query string as
+# /timeline/, refused with a 400 when it is bad.
 
 
-def export_rows(request):
+def export(request, answer):
+    """``answer(query, rows)``: the response carrying the file of this query's events;
+    a 400 naming what is wrong with a bad query."""
     form = timeline_form(request)
     query = form.query()
     if form.notices:
-        return None, HttpResponseBadRequest(
+        return HttpResponseBadRequest(
             "This export's query has problems:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
         )
-    return (query, query.apply(Event.objects.published()).chronological().rows()), None
+    return answer(query, query.apply(Event.objects.published()).chronological().rows())
 
 
-def describe_rows(query, rows):
-    years = (min(r["start"].year for r in rows), max(r["end"].year for r in rows)) if rows else None
-    return query.describe(len(rows), years)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: make them text."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-@require_GET
-@cached_page
-@pinnable(timeline_events)
-@gzip_page
+@public_page(narrow=timeline_events)
 def export_csv(request):
-    result, error = export_rows(request)
-    if error:
-        return error
-    _, rows = result
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="newsdash-events.csv"'
-    writer = csv.writer(response)
-    columns = ["slug", "title", "date", "start", "end", "precision", "kind", "place", "leaders", "reported_as", "url"]
-    writer.writerow(columns)
-    for row in rows:
-        values = row | {"leaders": "; ".join(row["leaders"]), "url": request.build_absolute_uri(row["url"])}
-        writer.writerow([csv_cell(values[column]) for column in columns])
-    return response
+    def answer(query, rows):
+        text = exports.csv_text(rows, request.build_absolute_uri)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="newsdash-events.csv"'
+        return response
+
+    return export(request, answer)
 
 
-@require_GET
-@cached_page
-@pinnable(timeline_events)
-@gzip_page
+@public_page(narrow=timeline_events)
 def export_json(request):
-    result, error = export_rows(request)
-    if error:
-        return error
-    query, rows = result
-    events = [
-        row
-        | {
-            "start": row["start"].isoformat(),
-            "end": row["end"].isoformat(),
-            "url": request.build_absolute_uri(row["url"]),
-        }
-        for row in rows
-    ]
-    return JsonResponse({"view": describe_rows(query, rows), "query": query.params(), "events": events})
+    return export(request, lambda query, rows: JsonResponse(exports.json_data(query, rows, request.build_absolute_uri)))
 
 
-def timelinejs_date(date, precision):
-    parts = {"year": date.year}
-    if precision in ("month", "day"):
-        parts["month"] = date.month
-    if precision == "day":
-        parts["day"] = date.day
-    return parts
-
-
-@require_GET
-@cached_page
-@pinnable(timeline_events)
-@gzip_page
+@public_page(narrow=timeline_events)
 def export_timelinejs(request):
-    """A TimelineJS file: the same story in Knight Lab's TimelineJS. Its text is HTML there, so escaped."""
-    result, error = export_rows(request)
-    if error:
-        return error
-    query, rows = result
-    events = []
-    for row in rows:
-        event = {
-            "unique_id": row["slug"],
-            "start_date": timelinejs_date(row["start"], row["precision"]),
-            "display_date": row["date"],
-            "group": row["kind"],
-            "text": {
-                "headline": escape(row["title"]),
-                "text": f"<p>{escape(row['summary'])}</p><p>{escape(', '.join(row['leaders']))}</p>",
-            },
-        }
-        events.append(event)
-    title = {"text": {"headline": "newsdash", "text": escape(describe_rows(query, rows))}}
-    return JsonResponse({"title": title, "events": events})
+    return export(request, lambda query, rows: JsonResponse(exports.timelinejs_data(query, rows)))
 
 
 # Link preview images (og:image): the view's own figure, drawn on the server.
@@ -524,8 +381,7 @@ def png(name, parts, figure):
     return response
 
 
-@require_GET
-@pinnable(timeline_events)
+@public_image(narrow=timeline_events)
 def preview_timeline(request):
     query = timeline_form(request).query()
 
@@ -538,8 +394,7 @@ def preview_timeline(request):
     return png("timeline", query.params(event="", page=""), figure)
 
 
-@require_GET
-@pinnable(lambda request, slug: lambda events: events.filter(slug=slug))
+@public_image(narrow=event_by_slug)
 def preview_event(request, slug):
     events = Event.objects.published().filter(slug=slug)
     if not events.exists():
@@ -560,12 +415,11 @@ def preview_event(request, slug):
     return png("event", (slug, viewpoint), figure)
 
 
-@require_GET
-@pinnable(compared_events)
+@public_image(narrow=compared_events)
 def preview_compare(request):
     chosen = [request.GET.get(key, "") for key in ("a", "b")]
     arrangements = SeatingArrangement.objects.published().with_seats()
-    if all(is_arrangement_number(value) for value in chosen):
+    if SeatingCompareForm(request.GET).is_valid():
         found = {str(arrangement.pk): arrangement for arrangement in arrangements.filter(pk__in=chosen)}
     else:
         found = {}
@@ -584,8 +438,7 @@ def preview_compare(request):
     return png("compare", (*chosen, viewpoint), figure)
 
 
-@require_GET
-@pinnable(lambda request, slug: lambda events: events.for_leaders([slug]))
+@public_image(narrow=events_of_leader)
 def preview_leader(request, slug):
     leader = get_object_or_404(Leader.objects.select_related("country"), slug=slug)
 
