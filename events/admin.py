@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import article, charts, dates, history, importing, signals, takedown, versions
+from . import charts, dates, history, import_forms, importing, signals, takedown, versions
 from .models import (
     Citation,
     Collection,
@@ -352,7 +352,7 @@ class SourceAdmin(HistoryAdmin):
         """Paste or upload an article, review what it tells, create what is accepted as drafts."""
         if not (self.has_add_permission(request) and request.user.has_perm("events.add_event")):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = import_forms.ImportForm(request.POST or None, request.FILES or None)
         context = {
             **self.admin_site.each_context(request),
             "title": "Import an article",
@@ -368,7 +368,7 @@ class SourceAdmin(HistoryAdmin):
                 try:  # one transaction: a problem anywhere leaves nothing behind
                     result = importing.apply(
                         analysis,
-                        choices_from(request.POST, analysis),
+                        import_forms.choices_from(request.POST, analysis),
                         title=data["title"],
                         outlet=data["outlet"],
                         url=data["url"],
@@ -379,7 +379,7 @@ class SourceAdmin(HistoryAdmin):
                     made = ", ".join(f"{n} {what}" for what, n in result.created.items()) or "no drafts"
                     messages.success(request, f"Imported “{result.source}”: {made}. Everything new is a draft.")
                     return redirect("admin:events_source_change", result.source.pk)
-            context |= review_context(analysis, importing.Choices.suggested(analysis))
+            context |= import_forms.review_context(analysis, importing.Choices.suggested(analysis))
         return TemplateResponse(request, "admin/events/source/import.html", context)
 
     def get_queryset(self, request):
@@ -388,103 +388,6 @@ class SourceAdmin(HistoryAdmin):
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, source):
         return source.citation_count
-
-
-class ImportForm(forms.Form):
-    """An article to import: a file or pasted text, and what the article may not say itself."""
-
-    file = forms.FileField(required=False, help_text="A .txt, .md or .html file of at most 2 MB.", label="Article file")
-    text = forms.CharField(
-        required=False,
-        widget=Textarea(attrs={"rows": 12, "cols": 100}),
-        label="or its text",
-        help_text="Plain text or Markdown (a pipe table of who sat where is read as seating).",
-    )
-    filename = forms.CharField(required=False, widget=forms.HiddenInput)
-    date = forms.DateField(
-        required=False,
-        label="Article's date",
-        help_text="YYYY-MM-DD. Needed to read “September 3rd”, “this week” or “the previous year”.",
-    )
-    title = forms.CharField(required=False, max_length=300, help_text="Leave empty to use the article's own.")
-    outlet = forms.CharField(required=False, max_length=200)
-    url = forms.URLField(required=False, max_length=500, label="URL", assume_scheme="https")
-
-    def clean(self):
-        data = super().clean()
-        upload, text = data.get("file"), data.get("text", "")
-        if upload:
-            raw, name = upload.read(article.MAX_BYTES + 1), upload.name
-        elif text:
-            raw, name = text, data.get("filename", "")
-        else:
-            raise ValidationError("Choose a file, or paste the article's text.")
-        try:
-            if upload:
-                article.check_size(upload.size)  # its own size: only MAX_BYTES + 1 of it was read
-            self.document = article.read(raw, name)
-        except article.Unreadable as error:
-            raise ValidationError(str(error)) from None
-        if upload:
-            # The review posts the article back as text: nothing is stored until it is applied.
-            self.data = self.data.copy()
-            self.data["text"] = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-            self.data["filename"] = name
-        return data
-
-
-def choices_from(post, analysis):
-    """The editor's choices from the review form; a value not offered is a skip."""
-    choices = importing.Choices()
-    for n, proposal in enumerate(analysis.events):
-        value = post.get(f"event-{n}", importing.SKIP)
-        offered = {str(match.event): match.event for match in proposal.matches}
-        if value == importing.NEW:
-            choices.events[n] = importing.NEW
-            choices.titles[n] = post.get(f"title-{n}", "").strip()
-            choices.dates[n] = post.get(f"date-{n}", "").strip()[:10]
-            kind = post.get(f"kind-{n}", "")
-            choices.kinds[n] = kind if kind in Event.Kind.values else ""
-        else:
-            choices.events[n] = offered.get(value, importing.SKIP)
-    countries = {str(pk): pk for pk in Country.objects.values_list("pk", flat=True)}
-    for n in range(len(analysis.people)):
-        choices.people[n] = countries.get(post.get(f"person-{n}", ""))
-    for n, table in enumerate(analysis.seating):
-        value = post.get(f"seating-{n}", importing.SKIP)
-        offered = {str(match.event): match.event for match in table.matches}
-        proposals = {f"proposal-{k}": ("proposal", k) for k in range(len(analysis.events))}
-        choices.seating[n] = offered.get(value) or proposals.get(value) or importing.SKIP
-    return choices
-
-
-def review_context(analysis, choices):
-    """Rows for the review table: each proposal with the choice suggested for it."""
-    leaders = dict(Leader.objects.filter(pk__in=analysis.leaders).values_list("pk", "name"))
-    places = dict(Place.objects.values_list("pk", "name"))
-    events = [
-        {
-            "n": n,
-            "proposal": proposal,
-            "leaders": [leaders.get(pk, "") for pk in proposal.leaders],
-            "place": places.get(proposal.place, ""),
-            "choice": str(choices.events.get(n, importing.SKIP)),
-            "date_format": {"year": "Y", "month": "Y-m"}.get(proposal.date.precision, "Y-m-d"),
-        }
-        for n, proposal in enumerate(analysis.events)
-    ]
-    people = [{"n": n, "person": person, "country": choices.people.get(n)} for n, person in enumerate(analysis.people)]
-    seating = [
-        {"n": n, "table": table, "choice": str(choices.seating.get(n, importing.SKIP))}
-        for n, table in enumerate(analysis.seating)
-    ]
-    return {
-        "analysis": analysis,
-        "leaders_named": [leaders[pk] for pk in analysis.leaders if pk in leaders],
-        "event_rows": events,
-        "people_rows": people,
-        "seating_rows": seating,
-    }
 
 
 class ParticipationInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
