@@ -12,14 +12,7 @@ from dataclasses import dataclass
 
 from . import dates
 from .dates import Precision
-
-
-class Lanes:
-    LEADER = "leader"
-    COUNTRY = "country"
-    KIND = "kind"
-    CHOICES = [(LEADER, "Leader"), (COUNTRY, "Country"), (KIND, "Kind of event")]
-
+from .lanes import Lanes
 
 NO_LANE = {Lanes.LEADER: "No leader named", Lanes.COUNTRY: "No country named", Lanes.KIND: "Other"}
 OTHER_LANE = {Lanes.LEADER: "Other leaders", Lanes.COUNTRY: "Other countries", Lanes.KIND: "Other kinds"}

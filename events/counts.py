@@ -13,6 +13,7 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from .lanes import Lanes
 from .models import Event, EventQuerySet, LaneCount
 
 
@@ -23,7 +24,9 @@ def lane_cells(events):
             events.order_by()
             .values(year=ExtractYear("start_date"), lane=F(field))
             .annotate(
-                count=Count("pk", distinct=lanes == "country"), first_day=Min("start_date"), last_day=Max("period_end")
+                count=Count("pk", distinct=lanes == Lanes.COUNTRY),
+                first_day=Min("start_date"),
+                last_day=Max("period_end"),
             )
         )
         for cell in cells:
@@ -65,7 +68,7 @@ def refresh(years):
     rows = list(lane_cells(events))
     LaneCount.objects.bulk_create(rows)
     touched |= {(row.lanes, row.lane) for row in rows}
-    for lanes in LaneCount.Lanes.values:
+    for lanes in Lanes.values:
         names = [lane for kind, lane in touched if kind == lanes]
         if names:
             recount_totals(LaneCount.objects.filter(lanes=lanes, lane__in=names))
@@ -103,7 +106,7 @@ def density(lanes, top=30):
     gives them: one query, its busiest lanes chosen by their totals."""
     busiest = LaneCount.objects.filter(lanes=lanes, year__isnull=True).order_by("-count", "lane").values("lane")[:top]
     cells = LaneCount.objects.filter(lanes=lanes, year__isnull=False, lane__in=busiest).order_by("year", "lane")
-    labels = dict(Event.Kind.choices) if lanes == "kind" else {}
+    labels = dict(Event.Kind.choices) if lanes == Lanes.KIND else {}
     return [
         {"lane": str(labels.get(cell.lane, cell.lane)), "start": datetime.date(cell.year, 1, 1), "count": cell.count}
         for cell in cells
@@ -112,6 +115,6 @@ def density(lanes, top=30):
 
 def stats():
     """``EventQuerySet.stats()`` of every published event, from the kinds' totals."""
-    return LaneCount.objects.filter(lanes="kind", year__isnull=True).aggregate(
+    return LaneCount.objects.filter(lanes=Lanes.KIND, year__isnull=True).aggregate(
         count=Coalesce(Sum("count"), 0), first=Min("first_day"), last=Max("last_day")
     )

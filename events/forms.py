@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import dates, pinning
-from .charts import Lanes
 from .dates import Precision
+from .lanes import Lanes
 from .models import Event, Leader
 
 MAX_VALUES = 50  # of one repeated parameter; more is not a real view
@@ -100,7 +100,7 @@ class TimelineQuery:
         if years:
             first, last = years
             parts.append(str(first) if first == last else f"{first}–{last}")
-        parts.append(f"lanes by {dict(Lanes.CHOICES)[self.lanes].lower()}")
+        parts.append(f"lanes by {Lanes(self.lanes).label.lower()}")
         filters = []
         if self.collection:
             filters.append(f"in “{self.collection.title}”")
@@ -130,7 +130,7 @@ class TimelineForm(forms.Form):
         label="Dated to the", required=False, choices=Precision.choices, widget=forms.CheckboxSelectMultiple
     )
     collection = forms.ChoiceField(label="Collection", required=False)
-    lanes = forms.ChoiceField(label="Lanes by", required=False, choices=Lanes.CHOICES, widget=forms.RadioSelect)
+    lanes = forms.ChoiceField(label="Lanes by", required=False, choices=Lanes.choices, widget=forms.RadioSelect)
     event = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     view = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from . import dates
 from .dates import PERIOD_QUALIFIERS, Precision, Qualifier
+from .lanes import Lanes
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
 
@@ -485,9 +486,9 @@ class EventQuerySet(models.QuerySet):
 
     # Where each lane's name comes from when the database counts events per lane.
     LANE_FIELDS = {
-        "kind": "kind",
-        "country": "participations__leader__country__name",
-        "leader": "participations__leader__name",
+        Lanes.KIND: "kind",
+        Lanes.COUNTRY: "participations__leader__country__name",
+        Lanes.LEADER: "participations__leader__name",
     }
 
     def density(self, unit, lanes, top=30):
@@ -499,7 +500,7 @@ class EventQuerySet(models.QuerySet):
         """
         field = self.LANE_FIELDS[lanes]
         events = self.order_by()
-        if lanes == "leader":
+        if lanes == Lanes.LEADER:
             # A leader takes part in an event once (participation_once_per_event), so a
             # plain count is a count of events; the busiest leaders are picked by id,
             # which lets the outer query read only their participations from the index.
@@ -512,14 +513,14 @@ class EventQuerySet(models.QuerySet):
             events = events.filter(participations__leader__in=busiest)
             count = Count("pk")
         else:
-            count = Count("pk", distinct=lanes == "country")
+            count = Count("pk", distinct=lanes == Lanes.COUNTRY)
         parts = {"year": ExtractYear("start_date")}
         if unit != "year":
             parts["month"] = ExtractMonth("start_date")
         if unit == "day":
             parts["day"] = ExtractDay("start_date")
         cells = events.values(**parts, lane=F(field)).annotate(count=count)
-        labels = dict(Event.Kind.choices) if lanes == "kind" else {}
+        labels = dict(Event.Kind.choices) if lanes == Lanes.KIND else {}
         cells = [
             {
                 "lane": str(labels.get(cell["lane"], cell["lane"])),
@@ -529,7 +530,7 @@ class EventQuerySet(models.QuerySet):
             for cell in cells
             if cell["lane"] is not None  # an event with no participant has no country lane
         ]
-        if lanes != "leader":
+        if lanes != Lanes.LEADER:
             # Few countries and kinds: the busiest are picked here, from the same counts.
             totals = collections.Counter()
             for cell in cells:
@@ -902,11 +903,6 @@ class LaneCount(models.Model):
     """Published events per timeline lane and year, with each lane's total (``year``
     empty): kept in step with every save by ``events.counts``, so the timeline of
     everything is counted from these few rows, not from every participation."""
-
-    class Lanes(models.TextChoices):
-        LEADER = "leader", "Leader"
-        COUNTRY = "country", "Country"
-        KIND = "kind", "Kind of event"
 
     lanes = models.CharField(max_length=10, choices=Lanes.choices)
     lane = models.CharField(max_length=200)  # the lane's label: a leader's or country's name, or a kind

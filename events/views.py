@@ -24,6 +24,7 @@ from . import charts, explorer, exports, pinning, previews, svg
 from .cache import cached
 from .decorators import public_image, public_page
 from .forms import SeatingCompareForm, TimelineForm
+from .lanes import Lanes
 from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement
 
 
@@ -36,7 +37,7 @@ def form_choices():
         if pinning.pinned_at():
             participants = Q(pk__in=Leader.objects.filter(participations__event__in=published).values("country"))
         else:
-            participants = Q(name__in=LaneCount.objects.filter(lanes="country", year__isnull=True).values("lane"))
+            participants = Q(name__in=LaneCount.objects.filter(lanes=Lanes.COUNTRY, year__isnull=True).values("lane"))
         places = Q(pk__in=published.filter(place__isnull=False).values("place__country"))
         countries = Country.objects.filter(participants | places).order_by("name")
         return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
@@ -277,7 +278,7 @@ def leader_detail(request, slug):
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
     )
     rows = Event.objects.published().for_leaders([slug]).chronological().rows()
-    figure = charts.timeline_figure(rows, charts.Lanes.KIND)
+    figure = charts.timeline_figure(rows, Lanes.KIND)
     count = len(rows)
     context = {
         "leader": leader,
@@ -446,6 +447,6 @@ def preview_leader(request, slug):
         rows = Event.objects.published().for_leaders([slug]).chronological().rows()
         count = len(rows)
         summary = f"{leader.country}: {count} event{'' if count == 1 else 's'}, lanes by kind of event"
-        return charts.preview_figure(charts.timeline_figure(rows, charts.Lanes.KIND), leader.name, summary)
+        return charts.preview_figure(charts.timeline_figure(rows, Lanes.KIND), leader.name, summary)
 
     return png("leader", slug, figure)

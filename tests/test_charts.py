@@ -6,7 +6,7 @@ import json
 import plotly.graph_objects as go
 
 from events import charts
-from events.charts import Lanes
+from events.lanes import Lanes
 
 
 def row(slug, start, end=None, precision="day", leaders=("Kim Jong-un",), **extra):
