@@ -6,17 +6,19 @@ seats in one form.
 """
 
 import functools
+import re
 
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery, UniqueConstraint
 from django.db.models.functions import Coalesce
 from django.forms import Textarea
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -406,32 +408,43 @@ def event_is_published(arrangement):
         return False
 
 
-def cited(form):
-    """Whether a seat's form carries at least one citation that stays."""
+def citations_of(form):
+    """The cleaned citations a seat's form keeps: those with a quote, not deleted."""
+    kept = []
     for formset in getattr(form, "nested_formsets", []):
         formset.is_valid()
         for citation in formset.forms:
             data = getattr(citation, "cleaned_data", {})
             if data.get("quote") and not data.get("DELETE"):
-                return True
-    return False
+                kept.append(data)
+    return kept
 
 
 class SeatFormSet(ExplainedFormSet):
+    """The seats of an arrangement, checked as a save checks them; the admin's live preview
+    reads and checks the posted seats through this formset too."""
+
+    def kept(self):
+        """The seat forms a save keeps: filled in or saved before, and not deleted."""
+        seats = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        return [form for form in seats if not self._should_delete_form(form)]
+
+    def uncited(self):
+        """Who sits in a kept seat without a citation."""
+        return [
+            str(form.cleaned_data.get("leader") or "an unknown occupant")
+            for form in self.kept()
+            if not citations_of(form)
+        ]
+
     def clean(self):
         super().clean()
-        seats = [form for form in self.forms if form.has_changed() or form.instance.pk]
-        seats = [form for form in seats if not self._should_delete_form(form)]
-        if len([form for form in seats if form.cleaned_data.get("is_host")]) > 1:
+        if len([form for form in self.kept() if form.cleaned_data.get("is_host")]) > 1:
             raise ValidationError("An arrangement has one host: tick “host” on one seat only.")
-        if event_is_published(self.instance):
-            uncited = [
-                str(form.cleaned_data.get("leader") or "an unknown occupant") for form in seats if not cited(form)
-            ]
-            if uncited:
-                raise ValidationError(
-                    f"The event is published, so every seat needs a citation: add one for {', '.join(uncited)}."
-                )
+        if event_is_published(self.instance) and (uncited := self.uncited()):
+            raise ValidationError(
+                f"The event is published, so every seat needs a citation: add one for {', '.join(uncited)}."
+            )
 
 
 class SeatInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
@@ -663,21 +676,58 @@ class SeatingArrangementAdmin(HistoryAdmin):
 
     @method_decorator(require_POST)
     def preview_view(self, request):
-        """The diagram of the seats as the form holds them, before saving (htmx)."""
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+        """The diagram of the seats as the form holds them, before saving (htmx), with what a
+        save would refuse: the change form's own formsets read and check the posted seats."""
+        arrangement = SeatingArrangement()
+        # The change form names its arrangement, so saved seats are checked as its save checks them.
+        if pk := request.POST.get("arrangement"):
+            arrangement = self.get_object(request, pk)
+            if arrangement is None:
+                raise Http404("No such arrangement.")
+        if arrangement.pk:
+            allowed = self.has_change_permission(request, arrangement)
+        else:
+            allowed = self.has_add_permission(request) or self.has_change_permission(request)
+        if not allowed:
             raise PermissionDenied
-        arrangement, seats, problems = seating_from_form(request.POST)
-        figure = charts.seating_figure(arrangement, seats, charts.Viewpoint.AUDIENCE)
+        seats = self.posted_seats(request, arrangement)
+        if seats is None:
+            raise PermissionDenied
+        header = forms.modelform_factory(SeatingArrangement, fields=["name", "perspective"])(request.POST)
+        header.is_valid()
+        rows = seat_rows(seats)
+        figure = charts.seating_figure(
+            {
+                "name": header.cleaned_data.get("name") or "New arrangement",
+                "host": next((row["leader"] for row in rows if row["is_host"]), ""),
+                "perspective": header.cleaned_data.get("perspective") or SeatingArrangement.Perspective.UNSTATED,
+            },
+            rows,
+            charts.Viewpoint.AUDIENCE,
+        )
         context = {
             "chart_json": mark_safe(
                 charts.chart_json(charts.dumps(figure), charts.chart_config("newsdash-seating-preview"))
             ),
-            "problems": problems,
+            "problems": refusals(seats),
         }
         return render(request, "admin/events/seatingarrangement/preview.html", context)
 
-
-MAX_PREVIEW_SEATS = 500
+    def posted_seats(self, request, arrangement):
+        """The seat formset of the change form, bound to the posted data and validated."""
+        data = request.POST.copy()
+        # The admin's forms send every management field; a post that leaves out the count of
+        # saved rows is read as having none, as an add form has. Set on the request, which is
+        # where the admin's (and nested_admin's) formsets read their data.
+        for key in request.POST:
+            if key.endswith("-TOTAL_FORMS"):
+                data.setdefault(key.removesuffix("TOTAL_FORMS") + "INITIAL_FORMS", "0")
+        request.POST = data
+        formsets, _ = self._create_formsets(request, arrangement, change=arrangement.pk is not None)
+        seats = next((formset for formset in formsets if isinstance(formset, SeatFormSet)), None)
+        if seats is not None:
+            seats.is_valid()
+        return seats
 
 
 def form_int(value, default=0):
@@ -687,62 +737,50 @@ def form_int(value, default=0):
         return default
 
 
-def seating_from_form(data):
-    """Seats and problems from the unsaved arrangement form, read as the admin posts it."""
-    total = min(form_int(data.get("seats-TOTAL_FORMS")), MAX_PREVIEW_SEATS)
-    posted = []
-    for i in range(total):
-        prefix = f"seats-{i}-"
-        if data.get(prefix + "DELETE") or not any(data.get(prefix + key) for key in ("leader", "position", "row")):
-            continue
-        quotes = [
-            (data.get(f"{prefix}citations-{j}-quote", "").strip(), data.get(f"{prefix}citations-{j}-stance"))
-            for j in range(min(form_int(data.get(f"{prefix}citations-TOTAL_FORMS")), 50))
-            if not data.get(f"{prefix}citations-{j}-DELETE")
+def seat_rows(seats):
+    """Chart rows (as ``Seat.as_row`` makes them) for the seats a validated formset keeps."""
+    kept = seats.kept()
+    leaders = Leader.objects.select_related("country").in_bulk(
+        [form.instance.leader_id for form in kept if form.instance.leader_id]
+    )
+    rows = []
+    for form in kept:
+        seat, leader = form.instance, leaders.get(form.instance.leader_id)
+        citations = [
+            {"quote": data["quote"], "source": "the cited source", "stance": data.get("stance")}
+            for data in citations_of(form)
         ]
-        posted.append(
+        rows.append(
             {
-                "leader_id": form_int(data.get(prefix + "leader"), None),
-                "row": max(form_int(data.get(prefix + "row")), 0),
-                "position": form_int(data.get(prefix + "position")),
-                "is_host": bool(data.get(prefix + "is_host")),
-                "citations": [
-                    {"quote": quote, "source": "the cited source", "stance": stance}
-                    for quote, stance in quotes
-                    if quote
-                ],
+                "leader": leader.name if leader else "",
+                "native_name": leader.native_name if leader else "",
+                "country": leader.country.name if leader else "",
+                "row": seat.row,
+                "position": seat.position,
+                "is_host": seat.is_host,
+                "citations": citations,
             }
         )
-    leaders = Leader.objects.select_related("country").in_bulk(
-        [seat["leader_id"] for seat in posted if seat["leader_id"]]
-    )
-    seats, problems, seen_leaders, seen_places = [], [], set(), set()
-    for seat in posted:
-        leader = leaders.get(seat.pop("leader_id"))
-        seat |= {
-            "leader": leader.name if leader else "",
-            "native_name": leader.native_name if leader else "",
-            "country": leader.country.name if leader else "",
-        }
-        if leader and leader.pk in seen_leaders:
-            problems.append(f"{leader} has two seats.")
-        if (seat["row"], seat["position"]) in seen_places:
-            problems.append(f"Two leaders share row {seat['row']}, position {seat['position']}.")
-        if seat["is_host"] and seat["position"] != 0:
-            problems.append("The host sits at position 0.")
-        if not seat["citations"]:
-            problems.append(f"No citation for {seat['leader'] or 'an unknown occupant'}'s seat.")
-        seen_leaders.add(leader.pk if leader else None)
-        seen_places.add((seat["row"], seat["position"]))
-        seats.append(seat)
-    if sum(seat["is_host"] for seat in seats) > 1:
-        problems.append("More than one seat is marked as the host.")
-    host = next((seat["leader"] for seat in seats if seat["is_host"]), "")
-    perspective = data.get("perspective")
-    if perspective not in dict(SeatingArrangement.Perspective.choices):
-        perspective = SeatingArrangement.Perspective.UNSTATED
-    arrangement = {"name": data.get("name", "")[:200] or "New arrangement", "host": host, "perspective": perspective}
-    return arrangement, seats, problems
+    return rows
+
+
+def refusals(seats):
+    """What a save would refuse in a validated seat formset, each as its first clause: the
+    preview box is narrow, and the save explains each in full. A seat without a citation is
+    named too, for it will be refused once the event is published."""
+    problems = []
+    for form in seats.kept():
+        for field, errors in form.errors.items():
+            label = "" if field == NON_FIELD_ERRORS else f"{form[field].label}: "
+            # The formset says which rows repeat each other; this is only its pointer to them.
+            problems += [label + first_clause(error) for error in errors if error != seats.get_form_error()]
+    problems += [first_clause(message) for message in seats.non_form_errors()]
+    problems += [f"No citation for {who}'s seat." for who in seats.uncited()]
+    return list(dict.fromkeys(problems))
+
+
+def first_clause(message):
+    return re.split(r"[;:]", message, maxsplit=1)[0].rstrip(".") + "."
 
 
 @admin.register(Citation)

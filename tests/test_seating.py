@@ -299,6 +299,65 @@ def test_the_admin_preview_lists_what_would_be_refused(editor_client):
 
 
 @pytest.mark.django_db
+def test_the_admin_preview_explains_a_leader_seated_twice_as_a_save_does(editor_client):
+    xi, kim = LeaderFactory(name="Xi Jinping"), LeaderFactory(name="Kim Jong-un")
+    data = preview_form(**{str(xi.pk): (0, True, "Xi at the centre."), str(kim.pk): (-1, False, "Xi again.")})
+    data["seats-1-leader"] = str(xi.pk)
+    content = editor_client.post("/admin/events/seatingarrangement/preview/", data).content.decode()
+    assert "This leader already has a seat in this arrangement." in content
+
+
+def change_form(arrangement, **changes):
+    """The arrangement's change form as the admin posts it, with the preview's own field."""
+    data = {
+        "arrangement": arrangement.pk,
+        "event": arrangement.event.pk,
+        "name": arrangement.name,
+        "perspective": arrangement.perspective,
+        "note": "",
+        "seats-TOTAL_FORMS": str(arrangement.seats.count()),
+        "seats-INITIAL_FORMS": str(arrangement.seats.count()),
+    }
+    for i, placed in enumerate(arrangement.seats.order_by("position")):
+        prefix = f"seats-{i}-"
+        data |= {
+            prefix + "id": placed.pk,
+            prefix + "arrangement": arrangement.pk,
+            prefix + "leader": placed.leader_id,
+            prefix + "row": placed.row,
+            prefix + "position": placed.position,
+            prefix + "citations-TOTAL_FORMS": str(placed.citations.count()),
+            prefix + "citations-INITIAL_FORMS": str(placed.citations.count()),
+        }
+        if placed.is_host:
+            data[prefix + "is_host"] = "on"
+        for j, citation in enumerate(placed.citations.all()):
+            data |= {
+                f"{prefix}citations-{j}-id": citation.pk,
+                f"{prefix}citations-{j}-seat": placed.pk,
+                f"{prefix}citations-{j}-source": citation.source_id,
+                f"{prefix}citations-{j}-quote": citation.quote,
+                f"{prefix}citations-{j}-stance": citation.stance,
+            }
+    return data | changes
+
+
+@pytest.mark.django_db
+def test_the_preview_of_a_saved_arrangement_checks_it_as_its_save_would(editor_client):
+    arrangement = rostrum_of(3)
+    arrangement.event.status = Status.PUBLISHED
+    arrangement.event.save()
+    url = "/admin/events/seatingarrangement/preview/"
+    saved = editor_client.post(url, change_form(arrangement))
+    assert "errorlist" not in saved.content.decode()
+    assert sorted(positions(chart(saved, "seating-preview-figure")).values()) == [-1, 0, 1]
+    uncited = change_form(arrangement, **{"seats-0-citations-0-DELETE": "on"})
+    content = editor_client.post(url, uncited).content.decode()
+    assert "The event is published, so every seat needs a citation." in content
+    assert not Seat.objects.filter(citations=None).exists(), "a preview saves nothing"
+
+
+@pytest.mark.django_db
 def test_the_preview_is_for_editors_only(client):
     response = client.post("/admin/events/seatingarrangement/preview/", {"seats-TOTAL_FORMS": "1"})
     assert response.status_code == 302
