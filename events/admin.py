@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from . import charts, dates, history, import_forms, importing, signals, takedown, versions
+from . import charts, dates, import_forms, importing, signals, takedown, undelete, versions
 from .models import (
     Citation,
     Collection,
@@ -591,7 +591,7 @@ class EventAdmin(Withdrawable, HistoryAdmin):
         response = super().history_form_view(request, object_id, version_id, extra_context)
         event = Event.objects.filter(pk=object_id).first() if request.method == "POST" else None
         if was_deleted and event is not None:
-            restored = history.restore_children(event)
+            restored = undelete.restore_children(event)
             if restored:
                 parts = ", ".join(f"{count} {name}" for name, count in restored.items())
                 self.message_user(request, f"Restored with it: {parts}.")
