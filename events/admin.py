@@ -745,22 +745,13 @@ def seat_rows(seats):
     )
     rows = []
     for form in kept:
-        seat, leader = form.instance, leaders.get(form.instance.leader_id)
+        seat = form.instance
+        seat.leader = leaders.get(seat.leader_id)  # from the one query above, not one per seat
         citations = [
             {"quote": data["quote"], "source": "the cited source", "stance": data.get("stance")}
             for data in citations_of(form)
         ]
-        rows.append(
-            {
-                "leader": leader.name if leader else "",
-                "native_name": leader.native_name if leader else "",
-                "country": leader.country.name if leader else "",
-                "row": seat.row,
-                "position": seat.position,
-                "is_host": seat.is_host,
-                "citations": citations,
-            }
-        )
+        rows.append(seat.as_row(citations))
     return rows
 
 

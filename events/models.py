@@ -774,8 +774,11 @@ class Seat(EditorText):
         who = self.leader or "Unknown"
         return f"{who}: row {self.row}, position {self.position:+d}"
 
-    def as_row(self):
+    def as_row(self, citations=None):
+        """The seat as a chart row; ``citations`` stand in for the saved ones (an unsaved preview)."""
         leader = self.leader
+        if citations is None:
+            citations = [{"quote": c.quote, "source": c.source.title, "stance": c.stance} for c in self.citations.all()]
         return {
             "leader": leader.name if leader else "",
             "native_name": leader.native_name if leader else "",
@@ -783,9 +786,7 @@ class Seat(EditorText):
             "row": self.row,
             "position": self.position,
             "is_host": self.is_host,
-            "citations": [
-                {"quote": c.quote, "source": c.source.title, "stance": c.stance} for c in self.citations.all()
-            ],
+            "citations": citations,
         }
 
 
