@@ -117,7 +117,7 @@ def too_large(sent, limit):
 
 class DatabaseUnavailableMiddleware:
     """A view that cannot reach the database answers 503 with a page saying so, at once
-    (the pool gives up after 2 seconds), and the next request tries again."""
+    (the pool gives up after 1.5 seconds), and the next request tries again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
