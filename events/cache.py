@@ -44,11 +44,10 @@ RELEASE = release([settings.BASE_DIR / name for name in CODE])
 SETTLED = datetime.timedelta(minutes=1)
 
 
-def data_version():
-    """The current version; for a pinned view, its moment. What a settled moment shows
-    never changes, so its cache outlives later edits (the banner of what changed since
-    is worked out afresh), but not a withdrawal."""
-    moment = pinning.pinned_at()
+def data_version(moment=None):
+    """The current version; for a view pinned to ``moment``, that moment. What a settled
+    moment shows never changes, so its cache outlives later edits (the banner of what
+    changed since is worked out afresh), but not a withdrawal."""
     if moment and moment < timezone.now() - SETTLED:
         return f"past@{pinning.format_moment(moment)}#{takedown_version()}"
     shared = caches["shared"]
@@ -89,10 +88,11 @@ def bump_takedown_version(using=None, **kwargs):
     transaction.on_commit(new_takedown_version, using=using)
 
 
-def cached(name, parts, compute):
-    """``compute()``'s value for these parts in the current data version."""
+def cached(name, parts, compute, moment=None):
+    """``compute()``'s value for these parts in the current data version, or as of the
+    ``moment`` a pinned view reads."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"newsdash:{RELEASE}:{name}:{data_version()}:{digest}"
+    key = f"newsdash:{RELEASE}:{name}:{data_version(moment)}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from .lanes import Lanes
-from .models import Event, EventQuerySet, LaneCount
+from .models import Event, EventQuerySet, LaneCount, Leader
 
 
 def lane_cells(events):
@@ -101,8 +101,33 @@ def years_of(events):
     return set(events.order_by().values_list(ExtractYear("start_date"), flat=True).distinct())
 
 
-def density(lanes, top=30):
-    """The unfiltered timeline's cells at yearly resolution, as ``EventQuerySet.density``
+# What a view asks of the counts. The rows answer a view of every published event as it
+# is now (``TimelineQuery.everything``); a narrowed view counts its own events, and a
+# pinned one its own past, which the rows do not hold. Callers need not know which.
+
+
+def stats(query, events):
+    """The view's number of events and first and last days (``EventQuerySet.stats``)."""
+    return kept_stats() if query.everything else events.stats()
+
+
+def density(query, events, unit):
+    """The view's events counted per lane and ``unit`` (``EventQuerySet.density``)."""
+    if query.everything and unit == "year":
+        return kept_density(query.lanes)
+    return events.density(unit, query.lanes)
+
+
+def participant_countries(moment=None):
+    """A filter of countries to those of leaders in published events: the country lanes
+    counted here, or, for a view pinned to ``moment``, read from its past."""
+    if moment is None:
+        return Q(name__in=LaneCount.objects.filter(lanes=Lanes.COUNTRY, year__isnull=True).values("lane"))
+    return Q(pk__in=Leader.objects.filter(participations__event__in=Event.objects.published()).values("country"))
+
+
+def kept_density(lanes, top=30):
+    """Every published event's cells at yearly resolution, as ``EventQuerySet.density``
     gives them: one query, its busiest lanes chosen by their totals."""
     busiest = LaneCount.objects.filter(lanes=lanes, year__isnull=True).order_by("-count", "lane").values("lane")[:top]
     cells = LaneCount.objects.filter(lanes=lanes, year__isnull=False, lane__in=busiest).order_by("year", "lane")
@@ -113,7 +138,7 @@ def density(lanes, top=30):
     ]
 
 
-def stats():
+def kept_stats():
     """``EventQuerySet.stats()`` of every published event, from the kinds' totals."""
     return LaneCount.objects.filter(lanes=Lanes.KIND, year__isnull=True).aggregate(
         count=Coalesce(Sum("count"), 0), first=Min("first_day"), last=Max("last_day")

@@ -9,21 +9,24 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from . import pinning
+from . import changes, pinning
 from .cache import cached_page
 
 
 def pinnable(narrow):
     """Lets ``?as_of=`` pin a view to a past moment (see events.pinning).
 
-    ``narrow(request, events, *args, **kwargs)``, given the view's own arguments,
-    picks the view's events from ``events``: the banner counts what changed among
-    them since. A bad moment is a 400 that says what is wrong with it.
+    The moment is read here, once, and given to the view as ``request.pinned_at``
+    (None for a live view). ``narrow(request, events, at, *args, **kwargs)``, given the
+    view's own arguments, picks the view's events from ``events``, reading its link as
+    of ``at`` (None: today): the banner (events.changes) counts what changed among them
+    since. A bad moment is a 400 that says what is wrong with it.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            request.pinned_at = None
             text = request.GET.get("as_of", "")
             if not text:
                 return view(request, *args, **kwargs)
@@ -36,10 +39,11 @@ def pinnable(narrow):
                 context = {"problem": str(error), "current_url": current_url}
                 return render(request, "events/pin_invalid.html", context, status=400)
 
-            def view_events(events):
-                return narrow(request, events, *args, **kwargs)
+            def view_events(events, at):
+                return narrow(request, events, at, *args, **kwargs)
 
-            with pinning.pinned(moment, view_events, current_url) as pin:
+            request.pinned_at = moment
+            with changes.pinned(moment, view_events, current_url) as pin:
                 request.pin = pin
                 return view(request, *args, **kwargs)
 

@@ -6,7 +6,7 @@ The result is cached per data version, so a repeated view costs no query.
 
 from django.core.paginator import Paginator
 
-from . import charts, counts, pinning, svg
+from . import charts, counts, svg
 from .cache import cached
 from .models import Event
 
@@ -15,7 +15,7 @@ PAGE_SIZE = 50  # rows of the table under the chart
 
 
 def timeline(query):
-    return cached("timeline", query.params(event=""), lambda: build(query))
+    return cached("timeline", query.params(event=""), lambda: build(query), query.moment)
 
 
 class CountedPaginator(Paginator):
@@ -31,10 +31,7 @@ def build(query):
     events = query.apply(Event.objects.published())
     if query.view:
         events = events.overlapping(*query.view)
-    # Everything: the counts kept per lane and year answer without reading every event
-    # (the live counts: a pinned view counts its own past).
-    everything = not query.narrowed and not pinning.pinned_at()
-    stats = counts.stats() if everything else events.stats()
+    stats = counts.stats(query, events)
     count = stats["count"]
     ordered = events.chronological()
     if query.collection:
@@ -42,8 +39,7 @@ def build(query):
     unit = None
     if count > DETAIL_LIMIT:
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
-        yearly = everything and unit == "year"
-        cells = counts.density(query.lanes) if yearly else events.density(unit, query.lanes)
+        cells = counts.density(query, events, unit)
         figure = charts.density_figure(cells, unit, query.view)
         page = CountedPaginator(ordered, count).get_page(query.page)
         rows = page.object_list.rows()

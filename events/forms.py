@@ -5,15 +5,13 @@ is dropped with a message the reader sees in the form, and the rest of the
 view still opens.
 """
 
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
 from django import forms
 
-from . import dates, pinning
+from . import dates
 from .dates import Precision
 from .lanes import Lanes
 from .models import Event, Leader
+from .query import TimelineQuery
 
 MAX_VALUES = 50  # of one repeated parameter; more is not a real view
 
@@ -23,100 +21,6 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
 
     def validate(self, value):
         pass
-
-
-@dataclass
-class TimelineQuery:
-    q: str = ""
-    leaders: dict = field(default_factory=dict)  # slug -> name
-    countries: dict = field(default_factory=dict)  # ISO code -> name
-    kinds: list = field(default_factory=list)
-    precisions: list = field(default_factory=list)
-    date_from: object = None
-    date_to: object = None
-    from_text: str = ""
-    to_text: str = ""
-    lanes: str = Lanes.LEADER
-    collection: object = None
-    event: str = ""
-    view: list = None
-    page: int = 1
-    as_of: str = ""  # a pinned link's moment (events.pinning), kept in every link the view makes
-
-    def apply(self, events):
-        if self.q:
-            events = events.search(self.q)
-        if self.leaders:
-            events = events.for_leaders(list(self.leaders))
-        if self.countries:
-            events = events.in_countries(list(self.countries))
-        if self.kinds:
-            events = events.of_kinds(self.kinds)
-        if self.precisions:
-            events = events.at_precisions(self.precisions)
-        if self.collection:
-            events = events.in_collection(self.collection)
-        return events.overlapping(self.date_from, self.date_to)
-
-    @property
-    def narrowed(self):
-        """Whether the query leaves out any published event."""
-        return any(
-            [self.q, self.leaders, self.countries, self.kinds, self.precisions]
-            + [self.date_from, self.date_to, self.collection, self.view]
-        )
-
-    def params(self, **changes):
-        """The query string's parameters, in a stable order."""
-        values = {
-            "q": self.q,
-            "leader": list(self.leaders),
-            "country": list(self.countries),
-            "kind": self.kinds,
-            "precision": self.precisions,
-            "from": self.from_text,
-            "to": self.to_text,
-            "collection": self.collection.slug if self.collection else "",
-            "lanes": "" if self.lanes == Lanes.LEADER else self.lanes,
-            "view": f"{self.view[0]}..{self.view[1]}" if self.view else "",
-            "page": self.page if self.page > 1 else "",
-            "event": self.event,
-            "as_of": self.as_of,
-        } | changes
-        return [
-            (key, item)
-            for key, value in values.items()
-            for item in (value if isinstance(value, list) else [value])
-            if item
-        ]
-
-    def querystring(self, **changes):
-        params = self.params(**changes)
-        return "?" + urlencode(params, safe=":") if params else ""
-
-    def describe(self, count, years=None):
-        """One line for the reader and for screen readers: what this view shows."""
-        parts = [f"{count:,} event{'' if count == 1 else 's'}"]
-        if years:
-            first, last = years
-            parts.append(str(first) if first == last else f"{first}–{last}")
-        parts.append(f"lanes by {Lanes(self.lanes).label.lower()}")
-        filters = []
-        if self.collection:
-            filters.append(f"in “{self.collection.title}”")
-        if self.leaders:
-            filters.append("filtered to " + ", ".join(self.leaders.values()))
-        if self.countries:
-            filters.append("in or with " + ", ".join(self.countries.values()))
-        if self.kinds:
-            filters.append("kinds: " + ", ".join(str(Event.Kind(k).label).lower() for k in self.kinds))
-        if self.precisions:
-            filters.append("dated to the " + " or ".join(str(Precision(p).label).lower() for p in self.precisions))
-        if self.from_text or self.to_text:
-            filters.append(f"from {self.from_text or 'the start'} to {self.to_text or 'now'}")
-        if self.q:
-            filters.append(f"matching “{self.q}”")
-        return ", ".join(parts + filters)
 
 
 class TimelineForm(forms.Form):
@@ -135,8 +39,9 @@ class TimelineForm(forms.Form):
     view = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, countries, collections):
+    def __init__(self, data, *, countries, collections, moment=None):
         super().__init__(data)
+        self.moment = moment  # a pinned view's (events.pinning); None when live
         # "from" and "to" are the link's names; "from" cannot be a class attribute.
         self.fields["from"] = forms.CharField(
             label="From", required=False, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD"
@@ -212,7 +117,10 @@ class TimelineForm(forms.Form):
         return data
 
     def query(self):
-        """The view this URL asks for, with every bad value dropped and reported."""
+        """The view this URL asks for, with every bad value dropped and reported. Read
+        once: the form keeps it."""
+        if hasattr(self, "_query"):
+            return self._query
         self.is_valid()
         data = self.cleaned_data
         for name, errors in self.errors.items():
@@ -228,9 +136,8 @@ class TimelineForm(forms.Form):
             event=data.get("event") or "",
             view=data.get("view"),
             page=data.get("page") or 1,
+            moment=self.moment,
         )
-        if moment := pinning.pinned_at():  # the view read it; an unpinned view drops a bad one
-            query.as_of = pinning.format_moment(moment)
         if data.get("from"):
             query.from_text, query.date_from, _ = data["from"]
         if data.get("to"):
@@ -239,6 +146,7 @@ class TimelineForm(forms.Form):
         slug = data.get("collection")
         if slug:
             query.collection = self.collection_objects.get(slug)
+        self._query = query
         return query
 
 

@@ -14,23 +14,19 @@ querysets, charts and templates read the past without a line of their own. The
 transaction is rolled back at the end: the shadow never outlives the request.
 """
 
-import collections
 import contextvars
 import datetime
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connections, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
-from . import dates
-
-_pinned_at = contextvars.ContextVar("newsdash_pinned_at", default=None)
+# Whether this thread's request is reading a snapshot: for the database router alone
+# (newsdash.routers), which is given no request. Everything else is told the moment.
+_in_snapshot = contextvars.ContextVar("newsdash_in_snapshot", default=False)
 
 # The models whose rows a view shows; each has its change history.
 MODELS = [
@@ -59,9 +55,9 @@ def model(name):
     return apps.get_model("events", name)
 
 
-def pinned_at():
-    """The moment the current request is pinned to, or None for a live view."""
-    return _pinned_at.get()
+def in_snapshot():
+    """Whether queries are reading a snapshot, which only the primary database holds."""
+    return _in_snapshot.get()
 
 
 def format_moment(moment):
@@ -189,7 +185,7 @@ def shadow_sql(model, connection, schema, when):
 def snapshot(moment, using="default"):
     """Within this block, every query on ``using`` reads the data as it was at ``moment``."""
     connection = connections[using]
-    token = _pinned_at.set(moment)
+    token = _in_snapshot.set(True)
     try:
         with transaction.atomic(using=using):
             with connection.cursor() as cursor:
@@ -211,7 +207,7 @@ def snapshot(moment, using="default"):
                 del connection.features.allows_group_by_selected_pks
             transaction.set_rollback(True, using=using)
     finally:
-        _pinned_at.reset(token)
+        _in_snapshot.reset(token)
 
 
 def withdrawal_hiding(slug, moment):
@@ -232,106 +228,3 @@ def withdrawal_hiding(slug, moment):
         if withdrawal:
             return withdrawal
     return None
-
-
-@dataclass
-class Change:
-    title: str
-    what: str  # one of LABELS
-    detail: str = ""
-    url: str = ""  # the event's page now, if it is still published
-
-
-LABELS = {
-    "added": ("event added", "events added"),
-    "removed": ("event removed", "events removed"),
-    "date corrected": ("date corrected", "dates corrected"),
-    "edited": ("event edited", "events edited"),
-    "source disputed": ("source disputed", "sources disputed"),
-}
-
-
-@dataclass
-class Pin:
-    moment: datetime.datetime
-    current_url: str  # the same view, live
-    changes: list = field(default_factory=list)
-
-    @property
-    def as_of(self):
-        return format_moment(self.moment)
-
-    @property
-    def summary(self):
-        """ "3 events added, 1 date corrected, 1 source disputed"."""
-        tally = collections.Counter(change.what for change in self.changes)
-        return ", ".join(f"{tally[what]} {labels[tally[what] != 1]}" for what, labels in LABELS.items() if tally[what])
-
-
-# What an event's row is compared on: its dates, then what else a view shows of it.
-DATED = ["start_date", "start_precision", "start_qualifier", "end_date", "end_precision"]
-SHOWN = ["slug", "title", "summary", "kind", "reported_as", "place_id"]
-
-
-class Reading:
-    """A view's share of what changed since a moment, read at one time: the changed
-    events it covers, their participants, and which changed citations dispute."""
-
-    def __init__(self, narrow, touched, disputing):
-        Event, Participation, Citation = map(model, ["Event", "Participation", "Citation"])
-        published = Event.objects.published()
-        rows = narrow(published).filter(pk__in=touched).values("pk", *DATED, *SHOWN)
-        self.events = {row["pk"]: row for row in rows}
-        self.people = collections.defaultdict(set)
-        for event_id, leader_id in Participation.objects.filter(event__in=touched).values_list("event", "leader"):
-            self.people[event_id].add(leader_id)
-        about = Coalesce("event_id", "participation__event_id", "seat__arrangement__event_id")
-        citations = Citation.objects.filter(pk__in=disputing, stance="disputes").values(
-            "pk", "source__title", about=about
-        )
-        self.disputes = {row["pk"]: row for row in citations}
-        about = [row["about"] for row in self.disputes.values() if row["about"]]
-        covered = narrow(published).filter(pk__in=about).values("pk", "title", "slug") if about else []
-        self.covered = {row["pk"]: row for row in covered}
-
-
-def compare(then, now):
-    changes = []
-    for pk in sorted(then.events.keys() | now.events.keys()):
-        before, after = then.events.get(pk), now.events.get(pk)
-        if not before:
-            changes.append(Change(after["title"], "added", url=url_of(after)))
-        elif not after:
-            changes.append(Change(before["title"], "removed"))
-        elif any(before[name] != after[name] for name in DATED):
-            changes.append(
-                Change(
-                    after["title"], "date corrected", f"{dates.display(before)} → {dates.display(after)}", url_of(after)
-                )
-            )
-        elif any(before[name] != after[name] for name in SHOWN) or then.people[pk] != now.people[pk]:
-            changes.append(Change(after["title"], "edited", url=url_of(after)))
-    for pk, citation in now.disputes.items():
-        event = now.covered.get(citation["about"])
-        if pk not in then.disputes and event:
-            changes.append(Change(event["title"], "source disputed", f"by {citation['source__title']}", url_of(event)))
-    order = list(LABELS)
-    return sorted(changes, key=lambda change: order.index(change.what))
-
-
-def url_of(row):
-    return reverse("events:event_detail", kwargs={"slug": row["slug"]})
-
-
-@contextmanager
-def pinned(moment, narrow, current_url):
-    """Reads the view's changes since ``moment`` live, then enters the snapshot and reads
-    them as they were; yields the ``Pin`` a page shows. ``narrow`` picks the view's events."""
-    Event, Participation, Citation = map(model, ["Event", "Participation", "Citation"])
-    later = {"history_date__gt": moment}
-    touched = set(Event.history.filter(**later).values_list("id", flat=True))
-    touched |= set(Participation.history.filter(**later).values_list("event_id", flat=True))
-    disputing = set(Citation.history.filter(**later, stance="disputes").values_list("id", flat=True))
-    now = Reading(narrow, touched, disputing)
-    with snapshot(moment):
-        yield Pin(moment, current_url, compare(Reading(narrow, touched, disputing), now))

@@ -84,8 +84,9 @@ def draw(figure):
     return kaleido.calc_fig_sync(figure, opts=options, kopts={"plotlyjs": plotly_js, "mathjax": False, "timeout": WAIT})
 
 
-def image(name, parts, figure):
-    """PNG bytes for this preview, and whether they are the generic image.
+def image(name, parts, figure, moment=None):
+    """PNG bytes for this preview (as of ``moment``, for a pinned link), and whether they
+    are the generic image.
 
     ``figure()`` builds the figure; it is called only when the image is not cached.
     Raises ``Busy`` when it is not cached and the server is drawing all it may.
@@ -96,7 +97,7 @@ def image(name, parts, figure):
             return draw(figure())
 
     try:
-        return cached(f"preview-{name}", parts, drawn), False
+        return cached(f"preview-{name}", parts, drawn, moment), False
     except Busy:
         raise
     except Exception:

@@ -20,82 +20,85 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url, replace_url
 
-from . import charts, explorer, exports, pinning, previews, svg
+from . import charts, counts, explorer, exports, pinning, previews, svg
 from .cache import cached
 from .decorators import public_image, public_page
 from .forms import SeatingCompareForm, TimelineForm
 from .lanes import Lanes
-from .models import Collection, Country, Event, LaneCount, Leader, SeatingArrangement
+from .models import Collection, Country, Event, Leader, SeatingArrangement
 
 
-def form_choices():
-    """Countries and collections that have published events, cached per data version."""
+def form_choices(moment=None):
+    """Countries and collections that have published events (as of a pinned view's
+    ``moment``), cached per data version."""
 
     def compute():
         published = Event.objects.published()
-        # Participants' countries are the country lanes counted for the timeline (now, not then).
-        if pinning.pinned_at():
-            participants = Q(pk__in=Leader.objects.filter(participations__event__in=published).values("country"))
-        else:
-            participants = Q(name__in=LaneCount.objects.filter(lanes=Lanes.COUNTRY, year__isnull=True).values("lane"))
         places = Q(pk__in=published.filter(place__isnull=False).values("place__country"))
-        countries = Country.objects.filter(participants | places).order_by("name")
+        countries = Country.objects.filter(counts.participant_countries(moment) | places).order_by("name")
         return list(countries.values_list("iso_code", "name")), list(Collection.objects.published())
 
-    return cached("form-choices", (), compute)
+    return cached("form-choices", (), compute, moment)
 
 
-def featured_collection():
+def featured_collection(moment=None):
     """The collection that opens the home page, or None. Picked from the cached
     choices: a query of its own would cost every uncached home page one more."""
-    _, collections = form_choices()
+    _, collections = form_choices(moment)
     return next((collection for collection in collections if collection.featured), None)
 
 
-def home_form(request):
+def home_form(request, moment):
     """The home page's explorer: the featured collection, unless the link names another."""
-    featured = featured_collection()
-    return timeline_form(request, **({"collection": featured.slug} if featured else {}))
+    featured = featured_collection(moment)
+    return timeline_form(request, moment, **({"collection": featured.slug} if featured else {}))
 
 
-# What each page shows, for the banner of a pinned link: ``narrow(request, events,
-# **the view's arguments)`` picks the page's events from ``events`` (see events.decorators).
+# What each page shows, for the banner of a pinned link: ``narrow(request, events, at,
+# **the view's arguments)`` picks the page's events from ``events``, its link read as of
+# ``at`` (see events.decorators).
 
 
-def every_event(request, events):
+def every_event(request, events, at):
     return events
 
 
-def timeline_events(request, events, **initial):
-    return timeline_form(request, **initial).query().apply(events)
+def timeline_events(request, events, at, **initial):
+    return timeline_form(request, at, **initial).query().apply(events)
 
 
-def home_events(request, events):
-    return home_form(request).query().apply(events)
+def home_events(request, events, at):
+    return home_form(request, at).query().apply(events)
 
 
-def collection_events(request, events, slug):
-    return timeline_events(request, events, collection=slug)
+def collection_events(request, events, at, slug):
+    return timeline_events(request, events, at, collection=slug)
 
 
-def event_by_slug(request, events, slug):
+def event_by_slug(request, events, at, slug):
     return events.filter(slug=slug)
 
 
-def events_of_leader(request, events, slug):
+def events_of_leader(request, events, at, slug):
     return events.for_leaders([slug])
 
 
-def compared_events(request, events):
+def compared_events(request, events, at):
     return events.filter(arrangements__pk__in=SeatingCompareForm(request.GET).chosen())
 
 
-def timeline_form(request, **initial):
-    data = request.GET.copy()
-    for key, value in initial.items():
-        data.setdefault(key, value)
-    countries, collections = form_choices()
-    return TimelineForm(data, countries=countries, collections=collections)
+def timeline_form(request, moment, **initial):
+    """The request's filter form as of ``moment`` (None: live), read once: a pinned
+    page's banner reads its events through the same form as the page."""
+    made = request.__dict__.setdefault("timeline_forms", {})
+    key = (moment, *sorted(initial.items()))
+    if key not in made:
+        data = request.GET.copy()
+        for name, value in initial.items():
+            data.setdefault(name, value)
+        countries, collections = form_choices(moment)
+        made[key] = TimelineForm(data, countries=countries, collections=collections, moment=moment)
+    return made[key]
 
 
 def timeline_context(request, form):
@@ -167,24 +170,25 @@ def home_overview():
 
 @public_page(narrow=home_events)
 def home(request):
-    _, collections = form_choices()
-    context = timeline_context(request, home_form(request)) | {
-        "featured": featured_collection(),
+    _, collections = form_choices(request.pinned_at)
+    context = timeline_context(request, home_form(request, request.pinned_at)) | {
+        "featured": featured_collection(request.pinned_at),
         "collections": collections,
-        **cached("home", (), home_overview),
+        **cached("home", (), home_overview, request.pinned_at),
     }
     return render_explorer(request, "events/home.html", context)
 
 
 @public_page(narrow=timeline_events)
 def timeline(request):
-    context = timeline_context(request, timeline_form(request))
+    context = timeline_context(request, timeline_form(request, request.pinned_at))
     return render_explorer(request, "events/timeline.html", context)
 
 
 @public_page(narrow=timeline_events, embeddable=True)
 def embed_timeline(request):
-    return render_explorer(request, "events/embed.html", timeline_context(request, timeline_form(request)))
+    context = timeline_context(request, timeline_form(request, request.pinned_at))
+    return render_explorer(request, "events/embed.html", context)
 
 
 def viewpoint_of(request):
@@ -212,12 +216,12 @@ def event_detail(request, slug):
     # Editors preview drafts through "view on site"; the public never sees them,
     # nor anyone through a pinned link.
     events = Event.objects.with_details()
-    if not request.user.is_staff or pinning.pinned_at():
+    if not request.user.is_staff or request.pinned_at:
         events = events.published()
     event = events.filter(slug=slug).first()
     if event is None:
         # A pinned link to a withdrawn event says so, and when; nothing more of it.
-        withdrawal = pinning.pinned_at() and pinning.withdrawal_hiding(slug, pinning.pinned_at())
+        withdrawal = request.pinned_at and pinning.withdrawal_hiding(slug, request.pinned_at)
         if withdrawal:
             return render(request, "events/withdrawn.html", {"withdrawal": withdrawal}, status=410)
         raise Http404("No published event here.")
@@ -298,7 +302,7 @@ def leader_detail(request, slug):
 @public_page(narrow=collection_events)
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
-    form = timeline_form(request, collection=collection.slug)
+    form = timeline_form(request, request.pinned_at, collection=collection.slug)
     context = timeline_context(request, form) | {"collection": collection}
     return render_explorer(request, "events/collection_detail.html", context)
 
@@ -329,7 +333,7 @@ def leader_list(request):
 def export(request, answer):
     """``answer(query, rows)``: the response carrying the file of this query's events;
     a 400 naming what is wrong with a bad query."""
-    form = timeline_form(request)
+    form = timeline_form(request, request.pinned_at)
     query = form.query()
     if form.notices:
         return HttpResponseBadRequest(
@@ -362,11 +366,11 @@ def export_timelinejs(request):
 # Link preview images (og:image): the view's own figure, drawn on the server.
 
 
-def png(name, parts, figure):
+def png(request, name, parts, figure):
     """The preview image, or a 503 telling the client when to come back while the server
     is drawing all it may (readers' pages are never kept waiting behind drawings)."""
     try:
-        data, generic = previews.image(name, parts, figure)
+        data, generic = previews.image(name, parts, figure, request.pinned_at)
     except previews.Busy:
         response = HttpResponse(
             "Busy drawing other preview images: try again in a few seconds.",
@@ -384,7 +388,7 @@ def png(name, parts, figure):
 
 @public_image(narrow=timeline_events)
 def preview_timeline(request):
-    query = timeline_form(request).query()
+    query = timeline_form(request, request.pinned_at).query()
 
     def figure():
         result = explorer.timeline(query)
@@ -392,7 +396,7 @@ def preview_timeline(request):
         summary = query.describe(result["count"], result["years"])
         return charts.preview_figure(json.loads(result["figure_json"]), title, summary)
 
-    return png("timeline", query.params(event="", page=""), figure)
+    return png(request, "timeline", query.params(event="", page=""), figure)
 
 
 @public_image(narrow=event_by_slug)
@@ -413,7 +417,7 @@ def preview_event(request, slug):
         leaders = ", ".join(participation.leader.name for participation in event.participations.all())
         return charts.card_figure(event.title, [subtitle, leaders, event.summary])
 
-    return png("event", (slug, viewpoint), figure)
+    return png(request, "event", (slug, viewpoint), figure)
 
 
 @public_image(narrow=compared_events)
@@ -436,7 +440,7 @@ def preview_compare(request):
         subtitle = "Who stood where; ringed: at both" if leaders | countries else "Who stood where"
         return charts.preview_figure(charts.side_by_side(left, right), title, subtitle)
 
-    return png("compare", (*chosen, viewpoint), figure)
+    return png(request, "compare", (*chosen, viewpoint), figure)
 
 
 @public_image(narrow=events_of_leader)
@@ -449,4 +453,4 @@ def preview_leader(request, slug):
         summary = f"{leader.country}: {count} event{'' if count == 1 else 's'}, lanes by kind of event"
         return charts.preview_figure(charts.timeline_figure(rows, Lanes.KIND), leader.name, summary)
 
-    return png("leader", slug, figure)
+    return png(request, "leader", slug, figure)

@@ -1,12 +1,12 @@
 """Reads to the replica, writes to the primary, when DATABASE_REPLICA_URL is set."""
 
-from events.pinning import pinned_at
+from events.pinning import in_snapshot
 
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         # A pinned view reads the temporary tables it made on the primary (a standby can make none).
-        return "default" if pinned_at() else "replica"
+        return "default" if in_snapshot() else "replica"
 
     def db_for_write(self, model, **hints):
         return "default"

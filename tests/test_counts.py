@@ -65,10 +65,10 @@ def test_the_publish_action_counts_what_it_publishes(editor_client):
     event = CitationFactory(event=EventFactory(kind="parade", status=Status.DRAFT)).event
     ParticipationFactory(event=event)
     editor_client.post("/admin/events/event/", {"action": "publish", "_selected_action": [event.pk]})
-    assert counts.stats()["count"] == 1
+    assert counts.kept_stats()["count"] == 1
     assert_in_step()
     editor_client.post("/admin/events/event/", {"action": "unpublish", "_selected_action": [event.pk]})
-    assert counts.stats()["count"] == 0
+    assert counts.kept_stats()["count"] == 0
 
 
 @pytest.mark.parametrize("lanes", ["leader", "country", "kind"])
@@ -79,9 +79,9 @@ def test_counted_cells_match_counting_the_events(lanes):
         for leader in leaders[: 1 + i % 4]:
             ParticipationFactory(event=event, leader=leader)
     EventFactory(status=Status.DRAFT, start_date="1990-01-01")
-    assert counts.density(lanes) == Event.objects.published().density("year", lanes)
-    assert counts.stats() == Event.objects.published().stats()
-    assert counts.density(lanes, top=2) == Event.objects.published().density("year", lanes, top=2)
+    assert counts.kept_density(lanes) == Event.objects.published().density("year", lanes)
+    assert counts.kept_stats() == Event.objects.published().stats()
+    assert counts.kept_density(lanes, top=2) == Event.objects.published().density("year", lanes, top=2)
 
 
 def test_the_timeline_of_everything_is_counted_from_the_kept_rows(client, monkeypatch):
@@ -94,3 +94,17 @@ def test_the_timeline_of_everything_is_counted_from_the_kept_rows(client, monkey
     assert everything[0] == 99, "the chart of everything reads the kept counts"
     narrowed = chart_of(client.get("/timeline/", {"from": "1950"}))["figure"]["data"][0]["marker"]["color"]
     assert narrowed[0] == 1, "a narrowed view counts its events afresh"
+
+
+def test_a_pinned_or_narrowed_view_counts_its_own_events_not_the_kept_rows():
+    from events.query import TimelineQuery
+
+    EventFactory(start_date="2025-09-03")
+    LaneCount.objects.all().delete()  # the kept rows now say there is nothing
+    events = Event.objects.published()
+    assert counts.stats(TimelineQuery(), events)["count"] == 0, "every event now: the kept rows answer"
+    pinned = TimelineQuery(moment=datetime.datetime.now(datetime.UTC))
+    assert counts.stats(pinned, events)["count"] == 1
+    assert counts.stats(TimelineQuery(q="parade"), events.search("parade"))["count"] == 0
+    assert counts.density(pinned, events, "year") == events.density("year", pinned.lanes)
+    assert counts.density(TimelineQuery(), events, "year") == []

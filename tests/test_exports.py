@@ -5,7 +5,7 @@ import datetime
 import io
 
 from events import exports
-from events.forms import TimelineQuery
+from events.query import TimelineQuery
 
 
 def row(**changes):
@@ -51,7 +51,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_text():
 
 
 def test_the_json_names_the_view_its_query_and_iso_dates():
-    query = TimelineQuery(kinds=["parade"], as_of="2026-11-23T10:00:00Z")
+    query = TimelineQuery(kinds=["parade"], moment=datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
     data = exports.json_data(
         query, [row(), row(slug="later", start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 31))], absolute
     )

@@ -182,6 +182,23 @@ def test_pinned_views_cost_a_constant_number_of_extra_queries(client):
     assert all(cost <= 2 * len(pinning.MODELS) + 12 for cost in few.values()), few
 
 
+def test_a_pinned_page_reads_its_link_once_as_of_its_moment_and_once_for_today(client, monkeypatch):
+    from events.forms import TimelineForm
+
+    kept = LeaderFactory(name="Kim Il-sung")
+    ParticipationFactory(leader=kept)
+    read = []
+    full_clean = TimelineForm.full_clean
+    monkeypatch.setattr(TimelineForm, "full_clean", lambda form: read.append(form.moment) or full_clean(form))
+    pinned = moment_now()
+    EventFactory(title="Added since")
+    assert "Kim Il-sung" in page(client, "/timeline/", leader=kept.slug, as_of=pinned)
+    assert sorted(read, key=bool) == [None, pinning.parse(pinned)], "today's, for the banner, then the moment's"
+    read.clear()
+    assert "Added since" in page(client, "/timeline/", q="added")
+    assert read == [None], "a live page reads its link once"
+
+
 def test_a_pinned_view_leaves_no_trace_in_the_live_one(client):
     event = EventFactory(title="Old title")
     pinned = moment_now()

@@ -7,27 +7,25 @@ from django import template
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from .. import pinning
-
 register = template.Library()
 
 
 @register.filter
-def pinned(url):
-    """The link, pinned to the moment of the page that shows it (unchanged on a live page)."""
-    moment = pinning.pinned_at()
-    if not moment:
+def pinned(url, pin):
+    """{{ url|pinned:pin }}: the link, pinned to the moment of the page that shows it
+    (its ``pin``, events.changes.Pin); unchanged on a live page."""
+    if not pin:
         return url
-    return f"{url}{'&' if '?' in url else '?'}as_of={pinning.format_moment(moment)}"
+    return f"{url}{'&' if '?' in url else '?'}as_of={pin.as_of}"
 
 
-@register.simple_tag
-def pinned_url(name, *args, **query):
+@register.simple_tag(takes_context=True)
+def pinned_url(context, name, *args, **query):
     """{% pinned_url 'events:timeline' event=slug %}: like {% url %}, with a query string,
     pinned as the page is."""
     url = reverse(name, args=args)
     query = {key: value for key, value in query.items() if value not in ("", None)}
-    return pinned(f"{url}?{urlencode(query)}" if query else url)
+    return pinned(f"{url}?{urlencode(query)}" if query else url, context.get("pin"))
 
 
 @register.simple_tag(takes_context=True)
