@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from loopback import bench_database, static_server, wait_until_free  # noqa: E402
+from report import write_results  # noqa: E402
 from server import BENCH_REDIS, HTTP_PORT, gunicorn  # noqa: E402
 
 CHROMIUM_FLAGS = [
@@ -258,11 +259,7 @@ def main():
             f"| {row['size']:,} ({published}) | {cell_ms(ours)} | {cell_ms(vis)} | {cell_ms(tljs)} "
             f"| {cell_ratio(vis, ours)} | {cell_ratio(tljs, ours)} | {cell_ms(ours['interactive'])} |"
         )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "browser.md").write_text("\n".join(lines) + "\n")
-    (out / "browser.json").write_text(json.dumps(report, indent=1) + "\n")
-    print("\n".join(lines))
+    write_results("browser", lines, report)
 
 
 if __name__ == "__main__":

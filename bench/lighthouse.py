@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from loopback import bench_database, wait_until_free  # noqa: E402
+from report import write_results  # noqa: E402
 from server import BENCH_REDIS, HTTP_PORT, gunicorn  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -190,11 +191,7 @@ def main():
                 for item in run["findings"]
             ] or ["- nothing below 0.9"]
             lines += [f"- warning: {warning}" for warning in run["warnings"]]
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "lighthouse.md").write_text("\n".join(lines) + "\n")
-    (out / "lighthouse.json").write_text(json.dumps(report, indent=1) + "\n")
-    print("\n".join(lines))
+    write_results("lighthouse", lines, report)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from report import write_results
+
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432/"
 URLS = [
@@ -287,11 +289,7 @@ def main():
                 f"| {result['database']} | {result['events']:,} | {load['requests_per_second']:.0f} "
                 f"| {load['non_2xx']} | {load['socket_errors']} |"
             )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "server.md").write_text("\n".join(lines) + "\n")
-    (out / "server.json").write_text(json.dumps(report, indent=1) + "\n")
-    print("\n".join(lines))
+    write_results("server", lines, report)
 
 
 if __name__ == "__main__":
