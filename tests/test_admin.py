@@ -127,56 +127,65 @@ def test_an_editor_adds_an_event_with_participants_citations_and_seats_in_one_fo
     assert event.history.get().history_user.username == "editor"
 
 
-def test_two_leaders_on_one_seat_are_explained_and_nothing_is_saved(editor_client, people):
-    data = event_form(**people) | {"arrangements-0-seats-2-position": "-1"}
+@pytest.mark.parametrize(
+    ("mistake", "message", "nothing_saved"),
+    [
+        pytest.param(
+            lambda people: {"arrangements-0-seats-2-position": "-1"},
+            "Two leaders cannot share one seat (same row and position).",
+            [Event, Seat],
+            id="two_leaders_on_one_seat_are_explained_and_nothing_is_saved",
+        ),
+        pytest.param(
+            lambda people: {"arrangements-0-seats-2-leader": people["kim"].pk},
+            "This leader already has a seat in this arrangement.",
+            [Event],
+            id="a_leader_seated_twice_is_explained_and_nothing_is_saved",
+        ),
+        pytest.param(
+            lambda people: {"participations-1-leader": people["kim"].pk},
+            "This leader is already a participant of this event.",
+            [Event],
+            id="a_leader_listed_twice_as_participant_is_explained",
+        ),
+        pytest.param(
+            lambda people: {
+                "arrangements-0-seats-1-is_host": "on",
+                "arrangements-0-seats-1-row": "1",
+                "arrangements-0-seats-1-position": "0",
+            },
+            "An arrangement has one host",
+            [Event],
+            id="a_second_host_is_explained_and_nothing_is_saved",
+        ),
+        pytest.param(
+            lambda people: {"arrangements-0-seats-0-position": "5"},
+            "The host sits at position 0",
+            [SeatingArrangement],
+            id="a_host_off_centre_is_explained",
+        ),
+        pytest.param(
+            lambda people: {"end_date": "2025-09-01"},
+            "The end date is before the start date.",
+            [Event, Participation],
+            id="an_end_before_the_start_is_explained_and_nothing_is_saved",
+        ),
+        pytest.param(
+            lambda people: {"participations-0-citations-0-quote": "Kim will not come."},
+            "does not occur word for word",
+            [Event],
+            id="a_misquoted_source_is_explained_and_nothing_is_saved",
+        ),
+    ],
+)
+def test_a_mistake_in_the_add_form_is_explained_and_nothing_is_saved(
+    editor_client, people, mistake, message, nothing_saved
+):
+    data = event_form(**people) | mistake(people)
     content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "Two leaders cannot share one seat (same row and position)." in content
-    assert not Event.objects.exists()
-    assert not Seat.objects.exists()
-
-
-def test_a_leader_seated_twice_is_explained_and_nothing_is_saved(editor_client, people):
-    data = event_form(**people) | {"arrangements-0-seats-2-leader": people["kim"].pk}
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "This leader already has a seat in this arrangement." in content
-    assert not Event.objects.exists()
-
-
-def test_a_leader_listed_twice_as_participant_is_explained(editor_client, people):
-    data = event_form(**people) | {"participations-1-leader": people["kim"].pk}
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "This leader is already a participant of this event." in content
-    assert not Event.objects.exists()
-
-
-def test_a_second_host_is_explained_and_nothing_is_saved(editor_client, people):
-    data = event_form(**people) | {"arrangements-0-seats-1-is_host": "on", "arrangements-0-seats-1-row": "1"}
-    data["arrangements-0-seats-1-position"] = "0"
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "An arrangement has one host" in content
-    assert not Event.objects.exists()
-
-
-def test_a_host_off_centre_is_explained(editor_client, people):
-    data = event_form(**people) | {"arrangements-0-seats-0-position": "5"}
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "The host sits at position 0" in content
-    assert not SeatingArrangement.objects.exists()
-
-
-def test_an_end_before_the_start_is_explained_and_nothing_is_saved(editor_client, people):
-    data = event_form(**people) | {"end_date": "2025-09-01"}
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "The end date is before the start date." in content
-    assert not Event.objects.exists()
-    assert not Participation.objects.exists()
-
-
-def test_a_misquoted_source_is_explained_and_nothing_is_saved(editor_client, people):
-    data = event_form(**people) | {"participations-0-citations-0-quote": "Kim will not come."}
-    content = form_errors(editor_client.post(ADD_EVENT, data))
-    assert "does not occur word for word" in content
-    assert not Event.objects.exists()
+    assert message in content
+    for model in nothing_saved:
+        assert not model.objects.exists(), model
 
 
 def test_history_records_a_change_and_reverts_it(editor_client):
