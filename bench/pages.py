@@ -25,7 +25,7 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from standalone import dataset_client  # noqa: E402
+from standalone import dataset_client, timed_get  # noqa: E402
 
 PAGES = [
     "/",
@@ -57,13 +57,10 @@ def main():
         times, cached_times = [], []
         for _ in range(RUNS):
             cache.clear()
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
+            response, ms = timed_get(client, url)
+            times.append(ms)
         for _ in range(RUNS):
-            start = time.perf_counter()
-            client.get(url)
-            cached_times.append((time.perf_counter() - start) * 1000)
+            cached_times.append(timed_get(client, url)[1])
         cache.clear()
         reset_queries()  # the debug log is capped: a full one would count nothing
         with CaptureQueriesContext(connection) as queries:

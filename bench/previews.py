@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-from standalone import ROOT, dataset_client, setup
+from standalone import ROOT, dataset_client, setup, timed_get
 
 setup("previews.sqlite3")
 
@@ -31,14 +31,11 @@ def main():
         drawn, served = [], []
         for _ in range(RUNS):
             cache.clear()
-            started = time.perf_counter()
-            response = client.get(url)
-            drawn.append((time.perf_counter() - started) * 1000)
+            response, ms = timed_get(client, url)
+            drawn.append(ms)
             if response["Cache-Control"] == "no-store":
                 sys.exit(f"{url} sent the generic image: drawing failed (see the log)")
-            started = time.perf_counter()
-            client.get(url)
-            served.append((time.perf_counter() - started) * 1000)
+            served.append(timed_get(client, url)[1])
         rows.append(
             f"| {name} | {statistics.median(drawn):.0f} | {max(drawn):.0f} | {statistics.median(served):.1f} "
             f"| {len(response.content) / 1024:.0f} |"

@@ -3,6 +3,7 @@ database under bench/data unless DATABASE_URL names another."""
 
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,3 +30,10 @@ def dataset_client():
     call_command("migrate", verbosity=0)
     call_command("load_dataset", verbosity=0)
     return Client()
+
+
+def timed_get(client, url):
+    """The test client's response for ``url``, and how long it took in milliseconds."""
+    started = time.perf_counter()
+    response = client.get(url)
+    return response, (time.perf_counter() - started) * 1000
