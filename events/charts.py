@@ -8,31 +8,10 @@ import datetime
 import html
 import json
 import textwrap
-from dataclasses import dataclass
 
-from . import dates
-from .dates import Precision
+from . import dates, layout
 from .lanes import Lanes
 
-NO_LANE = {Lanes.LEADER: "No leader named", Lanes.COUNTRY: "No country named", Lanes.KIND: "Other"}
-OTHER_LANE = {Lanes.LEADER: "Other leaders", Lanes.COUNTRY: "Other countries", Lanes.KIND: "Other kinds"}
-MAX_LANES = 30  # the busiest lanes of a view; the rest share one, so the chart stays readable
-
-
-@dataclass(frozen=True)
-class Mark:
-    """How one precision is drawn, so a year never looks like an exact day."""
-
-    name: str
-    symbol: str
-    colour: str
-
-
-MARKS = {
-    Precision.DAY: Mark("Exact day", "circle", "#0b5cad"),
-    Precision.MONTH: Mark("Month known", "square", "#b35900"),
-    Precision.YEAR: Mark("Year known", "diamond", "#6f42c1"),
-}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
@@ -71,21 +50,27 @@ def one_or_each(values):
     return values[0] if len(set(values)) == 1 else values
 
 
-def lanes_layout(order, lane_height):
-    """A date axis over one category lane per name in ``order``, the first at the top."""
+def date_axis_layout(height, bottom):
+    """What every timeline's layout shares: a date axis under lanes, the legend above.
+    No range slider: it draws every mark a second time, doubling the drawing time; the
+    zoom buttons, dragging and the view in the link move the range instead."""
     return {
         "template": "none",
-        "height": 170 + lane_height * max(len(order), 1),
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": bottom},
         "font": {"family": FONT, "size": 13},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
         "showlegend": True,
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "plot_bgcolor": "#ffffff",
-        # No range slider: it draws every mark a second time, doubling the drawing time;
-        # the zoom buttons, dragging and the view in the link move the range instead.
         "xaxis": {"type": "date", "gridcolor": "#e6e9ec"},
+    }
+
+
+def lanes_layout(order, lane_height):
+    """A date axis over one category lane per name in ``order``, the first at the top."""
+    return date_axis_layout(170 + lane_height * max(len(order), 1), 10) | {
         "yaxis": {
             "type": "category",
             "categoryorder": "array",
@@ -95,14 +80,6 @@ def lanes_layout(order, lane_height):
             "gridcolor": "#e6e9ec",
         },
     }
-
-
-def lanes_of(row, lanes):
-    """The row's lanes, escaped: Plotly reads axis labels as HTML too."""
-    if lanes == Lanes.KIND:
-        return [escape(row["kind"])]
-    names = row["leaders"] if lanes == Lanes.LEADER else row["countries"]
-    return [escape(name) for name in names] or [NO_LANE[lanes]]
 
 
 def hover_text(row):
@@ -120,103 +97,158 @@ def midpoint(start, end):
     return start + (end - start) / 2
 
 
-def lane_order(rows, lanes):
-    """Lanes in the order their first event happened, first at the top: the
-    ``MAX_LANES`` busiest, then one lane for all the others."""
-    order, counts = {}, {}
-    for row in rows:
-        for lane in lanes_of(row, lanes):
-            order.setdefault(lane, len(order))
-            counts[lane] = counts.get(lane, 0) + 1
-    if len(order) <= MAX_LANES:
-        return list(order)
-    busiest = sorted(order, key=lambda lane: (-counts[lane], order[lane]))[:MAX_LANES]
-    return sorted(busiest, key=order.get) + [OTHER_LANE[lanes]]
+def when(day_number):
+    """A day number of events.layout as plotly reads a date: a date, or a moment within one
+    (the end of 31 December 9999 at the latest: a band runs to the end of its last day)."""
+    if day_number >= datetime.date.max.toordinal() + 1:
+        return datetime.datetime.max
+    whole = int(day_number)
+    date = datetime.date.fromordinal(whole)
+    if day_number == whole:
+        return date
+    return datetime.datetime.combine(date, datetime.time()) + datetime.timedelta(days=day_number - whole)
 
 
-def lanes_in(row, lanes, drawn):
-    """The row's lanes among those ``drawn``: its own, or the shared lane, once."""
-    return list(dict.fromkeys(lane if lane in drawn else OTHER_LANE[lanes] for lane in lanes_of(row, lanes)))
+# A band's fade ("as early as"), darkest at its start: plotly draws no gradient along a
+# line, so the band is drawn in steps, each its own trace.
+FADE = (0.4, 0.28, 0.17, 0.08)
 
 
-def default_range(rows):
-    first = min(row["start"] for row in rows)
-    last = max(row["end"] for row in rows)
-    pad = max(datetime.timedelta(days=180), (last - first) / 20)
-    return [dates.shifted(first, -pad), dates.shifted(last, pad)]
-
-
-def timeline_figure(rows, lanes=Lanes.LEADER, view=None):
-    """One marker per event and lane, at the middle of the period its date
-    covers; a band spans a month, a year or an event's start to end."""
-    traces, annotations = [], []
-    order = lane_order(rows, lanes)
-    drawn = set(order)
-    for precision, mark in MARKS.items():
-        marks = [(row, lane) for row in rows if row["precision"] == precision for lane in lanes_in(row, lanes, drawn)]
-        if not marks:
+def band_traces(drawing, precision):
+    """The bands of one precision's marks: solid, or fading in steps."""
+    shape = layout.SHAPES[precision]
+    solid_x, solid_y, fading = [], [], [([], []) for _ in FADE]
+    for mark in drawing.marks:
+        if mark.precision != precision or not mark.key:
             continue
-        band_x, band_y = [], []
-        for row, lane in marks:
-            if row["end"] > row["start"]:
-                band_x += [row["start"], row["end"], None]
-                band_y += [lane, lane, None]
-        if band_x:
-            traces.append(
-                scatter(
-                    x=band_x,
-                    y=band_y,
-                    mode="lines",
-                    line={"width": 10, "color": mark.colour},
-                    opacity=0.3,
-                    hoverinfo="skip",
-                    legendgroup=precision,
-                    showlegend=False,
-                    name=f"{mark.name} (span)",
-                )
-            )
-        hollow = [not row.get("happened", True) for row, _ in marks]
+        y = drawing.row_y(mark.lane, mark.sub_row)
+        if mark.key == "fade":
+            step = (mark.end + 1 - mark.start) / len(FADE)
+            for i, (xs, ys) in enumerate(fading):
+                xs += [when(mark.start + i * step), when(mark.start + (i + 1) * step), None]
+                ys += [y, y, None]
+        else:
+            solid_x += [when(mark.start), when(mark.end + 1), None]
+            solid_y += [y, y, None]
+    bands = [(solid_x, solid_y, 0.3)] + [(xs, ys, opacity) for (xs, ys), opacity in zip(fading, FADE, strict=True)]
+    return [
+        scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"width": 10, "color": shape.colour},
+            opacity=opacity,
+            hoverinfo="skip",
+            legendgroup=precision,
+            showlegend=False,
+            name=f"{shape.name} (span)",
+        )
+        for xs, ys, opacity in bands
+        if xs
+    ]
+
+
+def layout_figure(drawing):
+    """The interactive chart of a timeline's drawing (events.layout): the same lanes,
+    rows, marks and labels as the server's SVG. Each precision is a trace of marks with
+    their titles beside them, over its bands."""
+    traces, annotations, shapes = [], [], []
+    for precision in drawing.shapes:
+        shape = layout.SHAPES[precision]
+        marks = [mark for mark in drawing.marks if mark.precision == precision]
+        traces += band_traces(drawing, precision)
         # Only a hollow marker needs its outline drawn: outlines cost a fifth of the drawing time.
-        symbols = [f"{mark.symbol}-open" if open_ else mark.symbol for open_ in hollow]
-        widths = [2 if open_ else 0 for open_ in hollow]
+        symbols = [f"{shape.symbol}-open" if mark.hollow else shape.symbol for mark in marks]
+        widths = [2 if mark.hollow else 0 for mark in marks]
         traces.append(
             scatter(
-                x=[
-                    row["start"] if precision == Precision.DAY else midpoint(row["start"], row["end"])
-                    for row, _ in marks
-                ],
-                y=[lane for _, lane in marks],
-                mode="markers",
-                name=mark.name,
+                x=[when(mark.x) for mark in marks],
+                y=[drawing.row_y(mark.lane, mark.sub_row) for mark in marks],
+                mode="markers+text",
+                name=shape.name,
                 legendgroup=precision,
                 marker={
                     "symbol": one_or_each(symbols),
-                    "size": 14,
-                    "color": mark.colour,
-                    "line": {"width": one_or_each(widths), "color": mark.colour},
+                    "size": layout.MARK_PX,
+                    "color": shape.colour,
+                    "line": {"width": one_or_each(widths), "color": shape.colour},
                 },
-                customdata=[row["slug"] for row, _ in marks],
-                hovertext=[hover_text(row) for row, _ in marks],
+                text=[escape(mark.label) for mark in marks],
+                textposition="middle right",
+                textfont={"size": 12, "color": "#1f2328"},
+                customdata=[mark.slug for mark in marks],
+                hovertext=[hover_text(mark.row) for mark in marks],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    layout = lanes_layout(order, lane_height=44)
-    if rows:
-        layout["xaxis"]["range"] = view or default_range(rows)
-    else:
-        annotations.append(
+    height = drawing.height
+    # A line between lanes: a lane of several rows reads as one.
+    shapes += [line_across(drawing.lane_top(i)) for i in range(1, len(drawing.lanes))]
+    first, last = drawing.range
+    if drawing.marks and first <= drawing.today <= last:
+        shapes.append(
             {
-                "text": "No events match this view.",
-                "showarrow": False,
-                "xref": "paper",
+                "type": "line",
+                "xref": "x",
                 "yref": "paper",
-                "x": 0.5,
-                "y": 0.5,
+                "x0": when(drawing.today),
+                "x1": when(drawing.today),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#a40e26", "width": 1, "dash": "dot"},
             }
         )
-        layout["xaxis"]["visible"] = False
-        layout["yaxis"]["visible"] = False
-    return plot(traces, layout | {"annotations": annotations})
+        annotations.append(
+            {
+                "text": "Today",
+                "x": when(drawing.today),
+                "xref": "x",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#a40e26"},
+            }
+        )
+    if not drawing.marks:
+        note = {"text": "No events match this view.", "showarrow": False, "x": 0.5, "y": 0.5}
+        annotations.append(note | {"xref": "paper", "yref": "paper"})
+    figure_layout = date_axis_layout(height, layout.BOTTOM_PX)
+    figure_layout["xaxis"] |= {"range": [when(first), when(last)], "visible": bool(drawing.marks)}
+    figure_layout |= {
+        "yaxis": {
+            "range": [height - layout.BOTTOM_PX, layout.TOP_PX],
+            "tickvals": [drawing.lane_y(i) for i in range(len(drawing.lanes))],
+            "ticktext": [escape(lane.name) for lane in drawing.lanes],
+            "automargin": True,
+            "fixedrange": True,
+            "showgrid": False,
+            "zeroline": False,
+            "visible": bool(drawing.marks),
+        },
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    return plot(traces, figure_layout)
+
+
+def line_across(y):
+    return {
+        "type": "line",
+        "xref": "paper",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": y,
+        "y1": y,
+        "line": {"color": "#d0d7de", "width": 1},
+    }
+
+
+def timeline_figure(rows, lanes=Lanes.LEADER, view=None, today=None):
+    """The interactive chart of ``rows`` (see ``layout_figure``)."""
+    return layout_figure(layout.timeline_layout(rows, lanes, view, today))
 
 
 def chart_config(filename):
@@ -224,6 +256,8 @@ def chart_config(filename):
     return {
         "responsive": True,
         "displaylogo": False,
+        # plotly.js 3 offers "Share chart...", which uploads the chart to a third party: never.
+        "showSendToCloud": False,
         "scrollZoom": False,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},

@@ -4,9 +4,11 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
+import datetime
+
 from django.core.paginator import Paginator
 
-from . import charts, counts, svg
+from . import charts, counts, dates, layout, svg
 from .cache import cached
 from .models import Event
 
@@ -27,15 +29,43 @@ class CountedPaginator(Paginator):
         self.count = count  # in place of Paginator's cached property
 
 
-def build(query):
+def beyond(drawing):
+    """What the range a view opens on leaves out, for the line under the chart: how many
+    events before and after it, and the range that shows them all; None if nothing."""
+    before, after = ({mark.slug for mark in marks} for marks in drawing.outside)
+    if not before and not after:
+        return None
+    first, last = (datetime.date.fromordinal(int(day)) for day in drawing.extent)
+    pad = max(datetime.timedelta(days=45), (last - first) / 25)
+    everything = f"{dates.shifted(first, -pad)}..{dates.shifted(last, pad)}"
+    return {"before": len(before), "after": len(after), "view": everything}
+
+
+def events_of(query):
+    """The view's published events, in the range it shows."""
     events = query.apply(Event.objects.published())
-    if query.view:
-        events = events.overlapping(*query.view)
+    return events.overlapping(*query.view) if query.view else events
+
+
+def in_order(query, events):
+    """The chart's order: a collection's own, else by date."""
+    if query.collection:
+        return events.order_by("collection_entries__order", "start_date", "pk")
+    return events.chronological()
+
+
+def drawing(query):
+    """The view's layout (events.layout), for an image of it: its events one by one."""
+    return layout.timeline_layout(
+        in_order(query, events_of(query)).rows(), query.lanes, query.view, datetime.date.today()
+    )
+
+
+def build(query):
+    events = events_of(query)
     stats = counts.stats(query, events)
     count = stats["count"]
-    ordered = events.chronological()
-    if query.collection:
-        ordered = ordered.order_by("collection_entries__order", "start_date", "pk")
+    ordered = in_order(query, events)
     unit = None
     if count > DETAIL_LIMIT:
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
@@ -43,15 +73,23 @@ def build(query):
         figure = charts.density_figure(cells, unit, query.view)
         page = CountedPaginator(ordered, count).get_page(query.page)
         rows = page.object_list.rows()
+        drawn = svg.lanes_svg(figure)
+        keys, outside = [], None
     else:
         every = ordered.rows()
-        figure = charts.timeline_figure(every, query.lanes, query.view)
+        drawn_layout = layout.timeline_layout(every, query.lanes, query.view, datetime.date.today())
+        figure = charts.layout_figure(drawn_layout)
+        drawn = svg.layout_svg(drawn_layout)
+        keys = [layout.KEYS[key] for key in drawn_layout.keys]
+        outside = beyond(drawn_layout)
         page = CountedPaginator(every, count).get_page(query.page)
         rows = page.object_list
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
-        "svg": svg.lanes_svg(figure),
+        "svg": drawn,
+        "keys": keys,
+        "outside": outside,
         "height": figure["layout"]["height"],
         "aggregated": unit,
         "rows": rows,

@@ -444,6 +444,7 @@ class EventQuerySet(models.QuerySet):
                     "start": event["start_date"],
                     "end": event["period_end"],
                     "precision": event["start_precision"],
+                    "qualifier": event["start_qualifier"],
                     "kind": kinds.get(event["kind"], event["kind"]),
                     "place": f"{place}, {event['place_country']}" if place else "",
                     "leaders": [name for name, _ in people[event["pk"]]],

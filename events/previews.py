@@ -1,5 +1,9 @@
-"""Link preview images: a view's figure drawn to PNG on the server by kaleido, with
-Debian's Chromium and the same plotly.js bundle the pages use; nothing from the network.
+"""Link preview images, drawn to PNG on the server; nothing from the network.
+
+A timeline (and a leader's) is our own SVG of its layout (events.svg.image_svg), drawn by
+resvg in a few tens of milliseconds, with no browser. Seating diagrams, counted views and
+text cards are still plotly figures, drawn by kaleido with Debian's Chromium and the same
+plotly.js bundle the pages use, until the SVG draws them too.
 
 An image is made on its first request and kept per query and data version (a page
 never waits for it: it only links to it). When drawing fails, the branded
@@ -17,6 +21,7 @@ import logging
 import time
 from pathlib import Path
 
+import resvg_py
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
@@ -84,17 +89,22 @@ def draw(figure):
     return kaleido.calc_fig_sync(figure, opts=options, kopts={"plotlyjs": plotly_js, "mathjax": False, "timeout": WAIT})
 
 
-def image(name, parts, figure, moment=None):
+def rasterise(svg_text):
+    """An SVG (events.svg.image_svg) as PNG bytes, drawn by resvg with the system's fonts."""
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg_text))
+
+
+def image(name, parts, make, moment=None):
     """PNG bytes for this preview (as of ``moment``, for a pinned link), and whether they
     are the generic image.
 
-    ``figure()`` builds the figure; it is called only when the image is not cached.
-    Raises ``Busy`` when it is not cached and the server is drawing all it may.
+    ``make()`` draws it (``rasterise`` or ``draw``); it is called only when the image is
+    not cached. Raises ``Busy`` when it is not cached and the server is drawing all it may.
     """
 
     def drawn():
         with drawing_slot():
-            return draw(figure())
+            return make()
 
     try:
         return cached(f"preview-{name}", parts, drawn, moment), False

@@ -1,15 +1,20 @@
-"""The server's own drawing of a lanes figure (charts.timeline_figure, charts.density_figure)
-as SVG: what a reader sees at first paint, before plotly.js has loaded, or without it.
+"""The server's own drawing of a timeline as SVG: what a reader sees at first paint,
+before plotly.js has loaded, or without it.
 
-A pure function of the figure, like charts.py. The width is the reader's screen, unknown
-here, so the lane names sit in a column of their own and every mark's x is a percentage of
-the plot's width; nothing is stretched. plotly.js draws the same figure over it and then
-removes it (static/js/timeline.js).
+``layout_svg`` draws a timeline's layout (events.layout), as charts.layout_figure draws it
+for plotly; ``lanes_svg`` draws a counts figure (charts.density_figure). Pure functions,
+like charts.py. The width is the reader's screen, unknown here, so the lane names sit in a
+column of their own and every mark's x is a percentage of the plot's width, its label a
+few pixels beyond (``dx``); nothing is stretched. plotly.js draws the same chart over it
+and then removes it (static/js/timeline.js).
 """
 
 import datetime
 import math
+import textwrap
 from html import escape, unescape
+
+from . import layout
 
 TOP = 40  # the legend's band, as plotly's top margin
 BOTTOM = 30  # the date labels
@@ -109,14 +114,14 @@ def marks(trace, n):
     return zip(symbols, each(size, n), each(colour, n), widths, strict=True)
 
 
-def mark_svg(symbol, size, colour, width, x, y, kind="mark"):
+def mark_svg(symbol, size, colour, width, x, y, kind="mark", unit="%"):
     hollow = symbol.endswith("-open")
     fill = "none" if hollow else colour
     outline = f' stroke="{colour}" stroke-width="{width or 2}"' if hollow or width else ""
     shape = symbol.removesuffix("-open")
     if shape == "circle":
-        return f'<circle class="{kind}" cx="{x:.3f}%" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}"{outline}/>'
-    return f'<use class="{kind}" href="#symbol-{shape}" x="{x:.3f}%" y="{y:.1f}" fill="{fill}"{outline}/>'
+        return f'<circle class="{kind}" cx="{x:.3f}{unit}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}"{outline}/>'
+    return f'<use class="{kind}" href="#symbol-{shape}" x="{x:.3f}{unit}" y="{y:.1f}" fill="{fill}"{outline}/>'
 
 
 def lanes_svg(figure):
@@ -176,4 +181,137 @@ def lanes_svg(figure):
         f'<div class="chart-static" aria-hidden="true">'
         f'<svg class="chart-static-lanes" width="{label_width}" height="{height}">{"".join(names)}</svg>'
         f'<svg class="chart-static-plot" width="100%" height="{height}">{"".join(plot)}</svg></div>'
+    )
+
+
+def fades():
+    """A gradient per precision, for "as early as": its colour fading toward later dates."""
+    return "".join(
+        f'<linearGradient id="fade-{precision}"><stop offset="0" stop-color="{shape.colour}" stop-opacity="0.45"/>'
+        f'<stop offset="1" stop-color="{shape.colour}" stop-opacity="0.04"/></linearGradient>'
+        for precision, shape in layout.SHAPES.items()
+    )
+
+
+def plot_body(drawing, width=None):
+    """The plot of a timeline's drawing: date grid and labels, the lines between lanes,
+    today, bands, marks and their labels, and the legend. x is a percentage of the plot's
+    width, or pixels of ``width`` when given (an image); a label sits ``dx`` pixels beyond."""
+    height = drawing.height
+    bottom = height - layout.BOTTOM_PX
+    first, last = drawing.range
+    span = (last - first) or 1
+    full, unit = (100, "%") if width is None else (width, "")
+
+    def at(day_number):
+        return (day_number - first) / span * full
+
+    plot = [DEFS.replace("</defs>", fades() + "</defs>")]
+    if drawing.marks:
+        for day, label in ticks(first, last):
+            x = at(day)
+            plot.append(
+                f'<line class="grid" x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" y1="{layout.TOP_PX}" y2="{bottom}"/>'
+            )
+            plot.append(f'<text class="tick" x="{x:.3f}{unit}" y="{bottom + 18}">{label}</text>')
+        for i in range(1, len(drawing.lanes)):
+            y = drawing.lane_top(i)
+            plot.append(f'<line class="lane-edge" x1="0" x2="{full}{unit}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        if first <= drawing.today <= last:
+            x = at(drawing.today)
+            plot.append(
+                f'<line class="today" x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" y1="{layout.TOP_PX}" y2="{bottom}"/>'
+            )
+            plot.append(f'<text class="today" x="{x:.3f}{unit}" dx="3" y="{layout.TOP_PX + 11}">Today</text>')
+    else:
+        plot.append(f'<text class="note" x="{full / 2}{unit}" y="{height / 2:.0f}">No events match this view.</text>')
+    for mark in drawing.marks:
+        y = drawing.row_y(mark.lane, mark.sub_row)
+        if mark.key and mark.end + 1 >= first and mark.start <= last:
+            x1, x2 = max(at(mark.start), 0), min(at(mark.end + 1), full)
+            fill = f"url(#fade-{mark.precision})" if mark.key == "fade" else mark.shape.colour
+            opacity = "" if mark.key == "fade" else ' fill-opacity="0.3"'
+            plot.append(
+                f'<rect class="band" x="{x1:.3f}{unit}" width="{max(x2 - x1, 0):.3f}{unit}" y="{y - 5:.1f}" '
+                f'height="10" fill="{fill}"{opacity}/>'
+            )
+    for mark in drawing.marks:
+        x, y = at(mark.x), drawing.row_y(mark.lane, mark.sub_row)
+        if not 0 <= x <= full:
+            continue
+        shape = mark.shape
+        symbol = f"{shape.symbol}-open" if mark.hollow else shape.symbol
+        plot.append(mark_svg(symbol, layout.MARK_PX, shape.colour, 2 if mark.hollow else 0, x, y, unit=unit))
+        if mark.label:
+            dx = layout.MARK_PX / 2 + layout.GAP_PX
+            plot.append(
+                f'<text class="label" x="{x:.3f}{unit}" dx="{dx:.0f}" y="{y + 4:.1f}">{escape(mark.label)}</text>'
+            )
+    legend_x = 0
+    for precision in drawing.shapes:
+        shape = layout.SHAPES[precision]
+        key = mark_svg(shape.symbol, 12, shape.colour, 0, 0, 16, "key")
+        plot.append(f'<g transform="translate({legend_x + 8},0)">{key}</g>')
+        plot.append(f'<text class="legend" x="{legend_x + 20}" y="20">{escape(shape.name)}</text>')
+        legend_x += 40 + len(shape.name) * LABEL_PX
+    return "".join(plot)
+
+
+def lane_names(drawing):
+    """The lane names' column: its width, and the names, right-aligned to it."""
+    width = round(max((len(lane.name) for lane in drawing.lanes), default=0) * LABEL_PX + 16)
+    names = [
+        f'<text class="lane" x="{width - 8}" y="{drawing.lane_y(i) + 4:.1f}">{escape(lane.name)}</text>'
+        for i, lane in enumerate(drawing.lanes)
+    ]
+    return width, "".join(names)
+
+
+def layout_svg(drawing):
+    """A timeline's first paint, as wide as the reader's screen."""
+    width, names = lane_names(drawing)
+    height = drawing.height
+    return (
+        f'<div class="chart-static" aria-hidden="true">'
+        f'<svg class="chart-static-lanes" width="{width}" height="{height}">{names}</svg>'
+        f'<svg class="chart-static-plot" width="100%" height="{height}">{plot_body(drawing)}</svg></div>'
+    )
+
+
+# The page's styles for the drawing, for an image drawn without the page (events.previews).
+IMAGE_STYLE = """
+text { font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 13px; fill: #444; }
+.grid { stroke: #e6e9ec; } .lane-edge { stroke: #d0d7de; }
+.tick, .note { text-anchor: middle; } .lane { text-anchor: end; }
+.label { font-size: 12px; fill: #1f2328; }
+line.today { stroke: #a40e26; stroke-dasharray: 2 3; } text.today { fill: #a40e26; font-size: 11px; }
+.title { font-size: 30px; font-weight: bold; fill: #1f2328; } .subtitle { font-size: 18px; fill: #3d4650; }
+.credit { font-size: 16px; fill: #3d4650; } .brand { font-size: 20px; font-weight: bold; fill: #0b5cad; }
+"""
+
+
+def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
+    """A timeline as one image of ``size``: its title and what it shows above, the chart
+    (scaled down to fit if it is tall), our name and the page's link below."""
+    width, height = size
+    head, foot, margin = 110, 40, 24
+    lanes_width, names = lane_names(drawing)
+    plot_width = width - 2 * margin - lanes_width
+    scale = min(1, (height - head - foot) / drawing.height)
+    lines = textwrap.wrap(title, 60) or [""]
+    heading = escape(lines[0] + ("…" if len(lines) > 1 else ""))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f"<style>{IMAGE_STYLE}</style>"
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+        f'<text class="title" x="{margin}" y="{margin + 28}">{heading}</text>'
+        f'<text class="subtitle" x="{margin}" y="{margin + 62}">{escape(textwrap.shorten(subtitle, 110))}</text>'
+        f'<g transform="translate({margin},{head}) scale({scale:.4f})">'
+        f"<g>{names}</g>"
+        f'<g transform="translate({lanes_width},0)">'
+        f'<svg width="{plot_width / scale:.1f}" height="{drawing.height}" overflow="hidden">'
+        f"{plot_body(drawing, plot_width / scale)}</svg></g></g>"
+        f'<text class="credit" x="{margin}" y="{height - 14}">{escape(credit)}</text>'
+        f'<text class="brand" x="{width - margin}" y="{height - 14}" text-anchor="end">newsdash</text>'
+        "</svg>"
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("timeline/export.csv", views.export_csv, name="export_csv"),
     path("timeline/export.json", views.export_json, name="export_json"),
     path("timeline/export.timelinejs.json", views.export_timelinejs, name="export_timelinejs"),
+    path("timeline/export.svg", views.export_svg, name="export_svg"),
     path("embed/timeline/", views.embed_timeline, name="embed_timeline"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
     path("leaders/", views.leader_list, name="leader_list"),

@@ -9,6 +9,7 @@ Visibility is decided here and in the querysets: the public only ever gets
 published events, whichever template or partial renders them.
 """
 
+import datetime
 import json
 
 from django.db.models import Count, Q
@@ -20,7 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url, replace_url
 
-from . import charts, counts, explorer, exports, pinning, previews, svg
+from . import charts, counts, explorer, exports, layout, pinning, previews, svg
 from .cache import cached
 from .decorators import public_image, public_page
 from .forms import SeatingCompareForm, TimelineForm
@@ -106,19 +107,24 @@ def timeline_context(request, form):
     result = explorer.timeline(query)
     rows = [row | {"panel_url": request.path + query.querystring(event=row["slug"])} for row in result["rows"]]
     summary = query.describe(result["count"], result["years"])
-    filename = "newsdash-" + (slugify(summary)[:80] or "timeline")
+    filename = filename_of(summary)
     panel = None
     if query.event:
         panel = Event.objects.published().with_details().filter(slug=query.event).first()
         if panel is None:
             form.notices.append(f"No published event “{query.event}”.")
     page = result["page"]
+    outside = result["outside"]
+    if outside:  # a link to the same view over every event's dates
+        outside = outside | {"url": request.path + query.querystring(view=outside["view"], page="")}
     return {
         "form": form,
         "query": query,
         "rows": rows,
         "summary": summary,
         "aggregated": result["aggregated"],
+        "chart_keys": result["keys"],
+        "outside": outside,
         "pager": {
             "page": page,
             "pages": result["pages"],
@@ -282,7 +288,8 @@ def leader_detail(request, slug):
         Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
     )
     rows = Event.objects.published().for_leaders([slug]).chronological().rows()
-    figure = charts.timeline_figure(rows, Lanes.KIND)
+    drawing = layout.timeline_layout(rows, Lanes.KIND, today=datetime.date.today())
+    figure = charts.layout_figure(drawing)
     count = len(rows)
     context = {
         "leader": leader,
@@ -293,7 +300,8 @@ def leader_detail(request, slug):
             charts.chart_json(charts.dumps(figure), charts.chart_config(f"newsdash-{leader.slug}"))
         ),
         "chart_height": figure["layout"]["height"],
-        "chart_svg": mark_safe(svg.lanes_svg(figure)),
+        "chart_svg": mark_safe(svg.layout_svg(drawing)),
+        "chart_keys": [layout.KEYS[key] for key in drawing.keys],
         "timeline_url": reverse("events:timeline") + f"?leader={leader.slug}",
     }
     return render(request, "events/leader_detail.html", context)
@@ -366,11 +374,12 @@ def export_timelinejs(request):
 # Link preview images (og:image): the view's own figure, drawn on the server.
 
 
-def png(request, name, parts, figure):
-    """The preview image, or a 503 telling the client when to come back while the server
-    is drawing all it may (readers' pages are never kept waiting behind drawings)."""
+def png(request, name, parts, make):
+    """The preview image ``make()`` draws, or a 503 telling the client when to come back
+    while the server is drawing all it may (readers' pages are never kept waiting behind
+    drawings)."""
     try:
-        data, generic = previews.image(name, parts, figure, request.pinned_at)
+        data, generic = previews.image(name, parts, make, request.pinned_at)
     except previews.Busy:
         response = HttpResponse(
             "Busy drawing other preview images: try again in a few seconds.",
@@ -386,17 +395,58 @@ def png(request, name, parts, figure):
     return response
 
 
+def timeline_picture(request, query):
+    """What an image of a timeline view says of itself: its title, what it shows, and the
+    address of the page it comes from; and the view's result."""
+    result = explorer.timeline(query)
+    title = query.collection.title if query.collection else "Timeline"
+    summary = query.describe(result["count"], result["years"])
+    page = request.build_absolute_uri(reverse("events:timeline") + query.querystring(event="", page=""))
+    return title, summary, page, result
+
+
+def download(response, summary, extension):
+    """A saved image, named as the chart's own downloads are: after what the view shows."""
+    response["Content-Disposition"] = f'attachment; filename="{filename_of(summary)}.{extension}"'
+    return response
+
+
+def filename_of(summary):
+    return "newsdash-" + (slugify(summary.replace("–", "-"))[:80] or "timeline")
+
+
 @public_image(narrow=timeline_events)
 def preview_timeline(request):
+    """The view as a 1200x630 PNG: its link preview, and with ``download=1`` the image the
+    chart's toolbar saves (title, what it shows, credit and link included)."""
     query = timeline_form(request, request.pinned_at).query()
+    title, summary, page, result = timeline_picture(request, query)
 
-    def figure():
-        result = explorer.timeline(query)
-        title = query.collection.title if query.collection else "Timeline"
-        summary = query.describe(result["count"], result["years"])
-        return charts.preview_figure(json.loads(result["figure_json"]), title, summary)
+    def drawn():
+        if result["aggregated"]:  # counts, not events: a plotly figure still
+            return previews.draw(charts.preview_figure(json.loads(result["figure_json"]), title, summary))
+        return previews.rasterise(svg.image_svg(explorer.drawing(query), title, summary, page))
 
-    return png(request, "timeline", query.params(event="", page=""), figure)
+    response = png(request, "timeline", query.params(event="", page=""), drawn)
+    if request.GET.get("download") and response.status_code == 200:
+        return download(response, summary, "png")
+    return response
+
+
+@public_page(narrow=timeline_events)
+def export_svg(request):
+    """The view as an SVG file, drawn as the PNG is; a view of counts has no drawing of its
+    events to give, and says so."""
+    form = timeline_form(request, request.pinned_at)
+    query = form.query()
+    title, summary, page, result = timeline_picture(request, query)
+    if form.notices or result["aggregated"]:
+        problems = form.notices or [f"{result['count']:,} events are too many to draw one by one: zoom in first."]
+        return HttpResponseBadRequest(
+            "No SVG for this view:\n" + "\n".join(problems), content_type="text/plain; charset=utf-8"
+        )
+    image = svg.image_svg(explorer.drawing(query), title, summary, page)
+    return download(HttpResponse(image, content_type="image/svg+xml; charset=utf-8"), summary, "svg")
 
 
 @public_image(narrow=event_by_slug)
@@ -417,7 +467,7 @@ def preview_event(request, slug):
         leaders = ", ".join(participation.leader.name for participation in event.participations.all())
         return charts.card_figure(event.title, [subtitle, leaders, event.summary])
 
-    return png(request, "event", (slug, viewpoint), figure)
+    return png(request, "event", (slug, viewpoint), lambda: previews.draw(figure()))
 
 
 @public_image(narrow=compared_events)
@@ -440,17 +490,20 @@ def preview_compare(request):
         subtitle = "Who stood where; ringed: at both" if leaders | countries else "Who stood where"
         return charts.preview_figure(charts.side_by_side(left, right), title, subtitle)
 
-    return png(request, "compare", (*chosen, viewpoint), figure)
+    return png(request, "compare", (*chosen, viewpoint), lambda: previews.draw(figure()))
 
 
 @public_image(narrow=events_of_leader)
 def preview_leader(request, slug):
     leader = get_object_or_404(Leader.objects.select_related("country"), slug=slug)
 
-    def figure():
+    page = request.build_absolute_uri(reverse("events:leader_detail", args=[slug]))
+
+    def drawn():
         rows = Event.objects.published().for_leaders([slug]).chronological().rows()
         count = len(rows)
         summary = f"{leader.country}: {count} event{'' if count == 1 else 's'}, lanes by kind of event"
-        return charts.preview_figure(charts.timeline_figure(rows, Lanes.KIND), leader.name, summary)
+        drawing = layout.timeline_layout(rows, Lanes.KIND, today=datetime.date.today())
+        return previews.rasterise(svg.image_svg(drawing, leader.name, summary, page))
 
-    return png(request, "leader", slug, figure)
+    return png(request, "leader", slug, drawn)

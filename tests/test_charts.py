@@ -24,19 +24,28 @@ def row(slug, start, end=None, precision="day", leaders=("Kim Jong-un",), **extr
         "countries": extra.get("countries", ["North Korea"]),
         "happened": extra.get("happened", True),
         "reported_as": extra.get("reported_as", ""),
+        "qualifier": extra.get("qualifier", ""),
     }
 
 
+def lane_names(figure, ys):
+    """The lanes the marks at these heights are drawn in: the nearest lane name on the axis."""
+    axis = figure.layout.yaxis
+    ticks = list(zip(axis.tickvals, axis.ticktext, strict=True))
+    return [min(ticks, key=lambda tick: abs(tick[0] - y))[1] for y in ys]
+
+
 def markers(figure):
-    return {trace.name: trace for trace in figure.data if trace.mode == "markers"}
+    return {trace.name: trace for trace in figure.data if trace.mode.startswith("markers")}
 
 
 def test_an_exact_day_is_a_marker_on_that_day():
     figure = go.Figure(charts.timeline_figure([row("parade", "2025-09-03")]))
     trace = markers(figure)["Exact day"]
     assert list(trace.x) == [datetime.date(2025, 9, 3)]
-    assert list(trace.y) == ["Kim Jong-un"]
+    assert lane_names(figure, trace.y) == ["Kim Jong-un"]
     assert list(trace.customdata) == ["parade"]
+    assert list(trace.text) == ["Parade"], "its title beside it"
 
 
 def test_a_year_is_drawn_as_a_band_over_the_year_never_as_a_day():
@@ -45,7 +54,7 @@ def test_a_year_is_drawn_as_a_band_over_the_year_never_as_a_day():
     assert trace.marker.symbol == "diamond"
     assert trace.x[0] == datetime.date(1959, 7, 2), "the marker sits mid-year, not on 1 January"
     band = next(t for t in figure.data if t.mode == "lines")
-    assert list(band.x) == [datetime.date(1959, 1, 1), datetime.date(1959, 12, 31), None]
+    assert list(band.x) == [datetime.date(1959, 1, 1), datetime.date(1960, 1, 1), None], "to the end of 31 December"
     assert band.hoverinfo == "skip"
 
 
@@ -67,17 +76,18 @@ def test_each_precision_has_its_own_legend_entry_and_symbol():
 def test_lanes_follow_the_choice_and_an_event_appears_once_per_leader():
     rows = [row("summit", "2019-06-01", leaders=["Kim Jong-un", "Donald Trump"], countries=["North Korea", "US"])]
     by_leader = markers(go.Figure(charts.timeline_figure(rows, Lanes.LEADER)))["Exact day"]
-    assert list(by_leader.y) == ["Kim Jong-un", "Donald Trump"]
+    figure = go.Figure(charts.timeline_figure(rows, Lanes.LEADER))
+    assert lane_names(figure, by_leader.y) == ["Kim Jong-un", "Donald Trump"]
     assert list(by_leader.customdata) == ["summit", "summit"]
-    by_kind = markers(go.Figure(charts.timeline_figure(rows, Lanes.KIND)))["Exact day"]
-    assert list(by_kind.y) == ["Parade"]
+    by_kind = go.Figure(charts.timeline_figure(rows, Lanes.KIND))
+    assert lane_names(by_kind, markers(by_kind)["Exact day"].y) == ["Parade"]
     by_country = go.Figure(charts.timeline_figure(rows, Lanes.COUNTRY))
-    assert list(by_country.layout.yaxis.categoryarray) == ["US", "North Korea"]
+    assert list(by_country.layout.yaxis.ticktext) == ["North Korea", "US"], "top to bottom"
 
 
 def test_an_event_without_leaders_still_has_a_lane():
-    trace = markers(go.Figure(charts.timeline_figure([row("decision", "2024-08-28", leaders=[])])))["Exact day"]
-    assert list(trace.y) == ["No leader named"]
+    figure = go.Figure(charts.timeline_figure([row("decision", "2024-08-28", leaders=[])]))
+    assert lane_names(figure, markers(figure)["Exact day"].y) == ["No leader named"]
 
 
 def test_hover_text_is_escaped():
@@ -93,7 +103,7 @@ def test_lane_names_are_escaped_as_plotly_reads_axis_labels_as_html():
     figure = go.Figure(
         charts.timeline_figure([row("x", "2025-09-03", leaders=["<a href='javascript:alert(1)'>Kim</a>"])])
     )
-    assert list(figure.layout.yaxis.categoryarray) == ["&lt;a href='javascript:alert(1)'&gt;Kim&lt;/a&gt;"]
+    assert list(figure.layout.yaxis.ticktext) == ["&lt;a href='javascript:alert(1)'&gt;Kim&lt;/a&gt;"]
     cells = [{"lane": "<script>", "start": datetime.date(2000, 1, 1), "count": 3}]
     density = go.Figure(charts.density_figure(cells, "year"))
     assert list(density.data[0].y) == ["&lt;script&gt;"]
@@ -109,8 +119,9 @@ def test_quotes_reach_plotly_as_typed_and_markup_stays_escaped():
     figure = charts.timeline_figure(rows)
     hover = markers(go.Figure(figure))["Exact day"].hovertext[0]
     assert hover.split("<br>") == [f"<b>{QUOTED_FOR_PLOTLY}</b>", "2025-09-03", QUOTED_FOR_PLOTLY, QUOTED_FOR_PLOTLY]
-    assert figure["layout"]["yaxis"]["categoryarray"] == [QUOTED_FOR_PLOTLY]
-    assert charts.timeline_figure(rows, Lanes.COUNTRY)["layout"]["yaxis"]["categoryarray"] == [QUOTED_FOR_PLOTLY]
+    assert figure["layout"]["yaxis"]["ticktext"] == [QUOTED_FOR_PLOTLY]
+    assert charts.timeline_figure(rows, Lanes.COUNTRY)["layout"]["yaxis"]["ticktext"] == [QUOTED_FOR_PLOTLY]
+    assert markers(go.Figure(figure))["Exact day"].text[0] == QUOTED_FOR_PLOTLY, "the label"
     density = charts.density_figure([{"lane": QUOTED, "start": datetime.date(2000, 1, 1), "count": 3}], "year")
     assert density["data"][0]["y"] == [QUOTED_FOR_PLOTLY]
 
@@ -170,12 +181,12 @@ def test_past_thirty_lanes_the_quietest_share_one():
     rows += [row(f"again{i}", "2021-01-01", leaders=[f"Leader {i:02}", "Leader 39"]) for i in range(30)]
     rows.append(row("pair", "2022-01-01", leaders=["Leader 30", "Leader 31"]))
     figure = go.Figure(charts.timeline_figure(rows))
-    lanes = list(reversed(figure.layout.yaxis.categoryarray))  # top to bottom
+    lanes = list(figure.layout.yaxis.ticktext)  # top to bottom
     assert len(lanes) == 31, "thirty lanes of their own, then the one they share"
     assert lanes[-1] == "Other leaders"
     assert "Leader 39" in lanes, "the busiest leader keeps a lane"
     trace = markers(figure)["Exact day"]
-    pair = [lane for slug, lane in zip(trace.customdata, trace.y, strict=True) if slug == "pair"]
+    pair = [lane for slug, lane in zip(trace.customdata, lane_names(figure, trace.y), strict=True) if slug == "pair"]
     assert pair == ["Other leaders"], "an event with two leaders in the shared lane is drawn there once"
 
 

@@ -90,9 +90,9 @@ def test_a_year_long_event_meets_a_range_inside_its_year(client):
 
 def test_lanes_follow_the_link(client, dataset):
     figure = chart_of(client.get("/timeline/", {"lanes": "country"}))["figure"]
-    assert "North Korea" in figure["layout"]["yaxis"]["categoryarray"]
+    assert "North Korea" in figure["layout"]["yaxis"]["ticktext"]
     figure = chart_of(client.get("/timeline/", {"lanes": "kind"}))["figure"]
-    assert "Parade" in figure["layout"]["yaxis"]["categoryarray"]
+    assert "Parade" in figure["layout"]["yaxis"]["ticktext"]
 
 
 def test_the_zoomed_range_in_the_link_is_restored(client, dataset):

@@ -41,17 +41,20 @@ def digest(response):
     return hashlib.sha256(response.content).hexdigest()
 
 
-def test_a_shared_view_has_a_1200_by_630_preview_that_follows_the_data(client, dataset, chromium, monkeypatch):
+def test_a_shared_view_has_a_1200_by_630_preview_that_follows_the_data(client, dataset, monkeypatch):
+    """A timeline's image is our own SVG drawn by resvg: no browser needed (no ``chromium``)."""
     drawn = []
-    draw = previews.draw
-    monkeypatch.setattr(previews, "draw", lambda figure: drawn.append(figure) or draw(figure))
+    rasterise = previews.rasterise
+    monkeypatch.setattr(previews, "rasterise", lambda image: drawn.append(image) or rasterise(image))
 
     first = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
     assert png_size(first.content) == (1200, 630)
     assert first["Cache-Control"] == "public, max-age=300"
     assert digest(fetch(client, "/preview/timeline.png", leader="kim-il-sung")) == digest(first)
     assert len(drawn) == 1, "the second request is served from the cache"
-    assert "Kim Il-sung" in str(drawn[0]["data"]), "the view's own figure"
+    assert "Kim Il-sung" in drawn[0], "the view's own drawing"
+    assert "Kim Il-sung attends a military…" in drawn[0], "its events titled"
+    assert "http://testserver/timeline/?leader=kim-il-sung" in drawn[0], "and the page's link"
 
     event = Event.objects.get(slug="beijing-military-parade-1959")
     event.start_date = datetime.date(1979, 1, 1)
@@ -82,7 +85,7 @@ def test_seating_previews_follow_the_viewpoint_and_compare_side_by_side(client, 
     assert client.get("/preview/seating/compare.png", {"a": "²"}).status_code == 404
 
 
-def test_a_pinned_preview_draws_the_past(client, chromium):
+def test_a_pinned_preview_draws_the_past(client):
     event = EventFactory(title="Parade", start_date=datetime.date(2025, 9, 3))
     ParticipationFactory(event=event, leader=LeaderFactory(name="Kim Jong-un", slug="kim"))
     moment = pinning.format_moment(timezone.now())
@@ -161,7 +164,7 @@ def test_a_preview_the_server_has_no_turn_to_draw_is_a_503_at_once_and_cached_on
 ):
     """A flood of new preview images cannot take every worker: while the server draws all it
     may, an image not drawn yet is a 503 with Retry-After, answered at once; drawn ones are served."""
-    monkeypatch.setattr(previews, "draw", lambda figure: b"\x89PNG\r\n\x1a\n drawn")
+    monkeypatch.setattr(previews, "rasterise", lambda image: b"\x89PNG\r\n\x1a\n drawn")
     drawn = fetch(client, "/preview/timeline.png", leader="kim-il-sung")
 
     with previews.drawing_slot():  # another request (any process of this server) is drawing
@@ -180,7 +183,7 @@ def test_a_preview_the_server_has_no_turn_to_draw_is_a_503_at_once_and_cached_on
 
 def test_a_queued_preview_waits_for_its_turn(client, dataset, monkeypatch, settings):
     settings.PREVIEW_QUEUE = 1
-    monkeypatch.setattr(previews, "draw", lambda figure: b"\x89PNG\r\n\x1a\n drawn")
+    monkeypatch.setattr(previews, "rasterise", lambda image: b"\x89PNG\r\n\x1a\n drawn")
     holder = previews.drawing_slot()
     holder.__enter__()
     threading.Timer(0.5, holder.__exit__, (None, None, None)).start()
@@ -188,3 +191,38 @@ def test_a_queued_preview_waits_for_its_turn(client, dataset, monkeypatch, setti
     response = fetch(client, "/preview/timeline.png", leader="xi-jinping")
     assert 0.4 < time.monotonic() - started < 5, "it waited for the slot, then drew"
     assert response.content.endswith(b"drawn")
+
+
+def test_the_charts_images_carry_title_summary_credit_and_link_and_save_under_the_views_name(client, dataset):
+    EventFactory(title="<script>alert(1)</script> parade", start_date=datetime.date(2025, 9, 4))
+    png = fetch(client, "/preview/timeline.png", leader="kim-jong-un", download="1")
+    assert png_size(png.content) == (1200, 630)
+    name = "newsdash-9-events-2011-2025-lanes-by-leader-filtered-to-kim-jong-un"
+    assert png["Content-Disposition"] == f'attachment; filename="{name}.png"'
+    assert "Content-Disposition" not in fetch(client, "/preview/timeline.png", leader="kim-jong-un"), "a preview shows"
+
+    response = client.get("/timeline/export.svg", {"leader": "kim-jong-un"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Disposition"].endswith('lanes-by-leader-filtered-to-kim-jong-un.svg"')
+    image = response.content.decode()
+    assert ">Timeline</text>" in image
+    assert "9 events, 2011–2025, lanes by leader, filtered to Kim Jong-un" in image
+    assert ">http://testserver/timeline/?leader=kim-jong-un</text>" in image
+    assert ">newsdash</text>" in image
+    assert "Kim Jong-un assumes power in No…" in image, "its events titled"
+    everything = client.get("/timeline/export.svg", {"q": "parade"}).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; parade" in everything
+    assert "<script>" not in everything
+
+
+def test_an_svg_of_counts_or_of_a_bad_query_is_refused_with_a_reason(client, dataset, monkeypatch):
+    from events import explorer
+
+    monkeypatch.setattr(explorer, "DETAIL_LIMIT", 5)
+    bad = client.get("/timeline/export.svg", {"from": "not a date"})
+    assert bad.status_code == 400
+    assert "From:" in bad.content.decode()
+    counted = client.get("/timeline/export.svg")
+    assert counted.status_code == 400
+    assert "13 events are too many to draw one by one: zoom in first." in counted.content.decode()

@@ -5,16 +5,26 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from events import charts, svg
+from events import charts, layout, svg
 from tests.test_charts import QUOTED, row
 
 
-def drawing(figure):
-    """The two SVG elements (lane names, plot) of the drawing."""
-    root = ET.fromstring(svg.lanes_svg(figure))
+def elements(html):
+    """The two SVG elements (lane names, plot) of a drawing."""
+    root = ET.fromstring(html)
     assert root.get("class") == "chart-static"
     names, plot = root
     return names, plot
+
+
+def drawing(figure):
+    """A counts figure's drawing."""
+    return elements(svg.lanes_svg(figure))
+
+
+def timeline(rows, **view):
+    """A timeline's drawing, from its layout."""
+    return elements(svg.layout_svg(layout.timeline_layout(rows, **view)))
 
 
 def marks(plot):
@@ -28,8 +38,7 @@ def percent(value):
 
 def test_every_event_in_view_is_a_mark_in_its_lane_at_its_date():
     rows = [row("parade", "2025-09-03"), row("summit", "2018-03-26", leaders=["Xi Jinping", "Kim Jong-un"])]
-    figure = charts.timeline_figure(rows, view=[datetime.date(2018, 1, 1), datetime.date(2026, 1, 1)])
-    names, plot = drawing(figure)
+    names, plot = timeline(rows, view=[datetime.date(2018, 1, 1), datetime.date(2026, 1, 1)])
     lanes = {text.text: float(text.get("y")) for text in names}
     assert set(lanes) == {"Kim Jong-un", "Xi Jinping"}
     drawn = marks(plot)
@@ -43,12 +52,11 @@ def test_every_event_in_view_is_a_mark_in_its_lane_at_its_date():
 
 def test_marks_outside_the_view_are_not_drawn_and_bands_are_cut_at_its_edges():
     rows = [row("old", "1959-10-01"), row("year", "2024-01-01", "2024-12-31", precision="year")]
-    figure = charts.timeline_figure(rows, view=[datetime.date(2024, 6, 1), datetime.date(2025, 6, 1)])
-    _, plot = drawing(figure)
+    _, plot = timeline(rows, view=[datetime.date(2024, 6, 1), datetime.date(2025, 6, 1)])
     assert len(marks(plot)) == 1
-    band = [line for line in plot.iter("line") if line.get("stroke-width") == "10"]
-    assert [percent(band[0].get("x1")), percent(band[0].get("x2"))][0] == 0
-    assert 0 < percent(band[0].get("x2")) < 100
+    (band,) = [rect for rect in plot.iter("rect") if rect.get("class") == "band"]
+    assert percent(band.get("x")) == 0
+    assert 0 < percent(band.get("x")) + percent(band.get("width")) < 100
 
 
 def test_precisions_keep_their_symbols_and_scheduled_events_are_hollow():
@@ -57,30 +65,30 @@ def test_precisions_keep_their_symbols_and_scheduled_events_are_hollow():
         row("month", "2025-05-01", "2025-05-31", precision="month"),
         row("plan", "2025-11-01", happened=False),
     ]
-    _, plot = drawing(charts.timeline_figure(rows))
+    _, plot = timeline(rows)
     drawn = marks(plot)
     assert {m.get("href") for m in drawn} == {None, "#symbol-square"}
     hollow = [m for m in drawn if m.get("fill") == "none"]
-    assert [m.get("stroke") for m in hollow] == [charts.MARKS["day"].colour]
+    assert [m.get("stroke") for m in hollow] == [layout.SHAPES["day"].colour]
     legend = [text.text for text in plot.iter("text") if text.get("class") == "legend"]
     assert legend == ["Exact day", "Month known"]
 
 
 def test_names_an_editor_typed_are_escaped_once():
     rows = [row("x", "2025-09-03", leaders=["<script>alert(1)</script> & Co"])]
-    html = svg.lanes_svg(charts.timeline_figure(rows))
+    html = svg.layout_svg(layout.timeline_layout(rows))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
-    names, _ = drawing(charts.timeline_figure(rows))
+    names, _ = timeline(rows)
     assert names[0].text == "<script>alert(1)</script> & Co"
 
 
 def test_quotes_in_names_are_escaped_once_as_the_figure_keeps_them_for_plotly():
     rows = [row("x", "2025-09-03", leaders=[QUOTED])]
-    html = svg.lanes_svg(charts.timeline_figure(rows))
+    html = svg.layout_svg(layout.timeline_layout(rows))
     assert "Kim&#x27;s &quot;Victory&quot; &lt;b&gt;parade&lt;/b&gt;" in html
     assert "&amp;" not in html, "nothing escaped twice"
-    names, _ = drawing(charts.timeline_figure(rows))
+    names, _ = timeline(rows)
     assert names[0].text == QUOTED
 
 
@@ -91,19 +99,17 @@ def test_the_calendars_first_and_last_days_get_date_labels():
         ([datetime.date(9999, 6, 1), datetime.date(9999, 12, 31)], "Jun 9999", "Dec 9999"),
         ([datetime.date(1, 1, 1), datetime.date(1, 1, 7)], "1 Jan 1", "7 Jan 1"),
     ]:
-        _, plot = drawing(charts.timeline_figure([row("a", "9999-12-31")], view=view))
+        _, plot = timeline([row("a", "9999-12-31")], view=view)
         labels = [text.text for text in plot.iter("text") if text.get("class") == "tick"]
         assert (labels[0], labels[-1]) == (first, last)
-    whole = charts.timeline_figure([row("a", "9999-12-31")], view=[datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
-    _, plot = drawing(whole)
+    _, plot = timeline([row("a", "9999-12-31")], view=[datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
     labels = [text.text for text in plot.iter("text") if text.get("class") == "tick"]
     assert labels == ["2000", "4000", "6000", "8000"], "few enough to stand apart on a phone"
 
 
 def test_date_labels_follow_the_span_of_the_view():
     def labels(first, last):
-        figure = charts.timeline_figure([row("a", "2000-01-01")], view=[first, last])
-        _, plot = drawing(figure)
+        _, plot = timeline([row("a", "2000-01-01")], view=[first, last])
         return [text.text for text in plot.iter("text") if text.get("class") == "tick"]
 
     assert labels(datetime.date(1950, 1, 1), datetime.date(2030, 1, 1)) == ["1960", "1980", "2000", "2020"]
@@ -131,6 +137,6 @@ def test_counts_are_circles_whose_area_and_colour_follow_the_count():
 
 
 def test_an_empty_view_says_so():
-    _, plot = drawing(charts.timeline_figure([]))
+    _, plot = timeline([])
     assert not marks(plot)
     assert [text.text for text in plot.iter("text") if text.get("class") == "note"] == ["No events match this view."]

@@ -81,6 +81,44 @@
     window.htmx.ajax("GET", url.pathname + url.search, { target: "#event-panel", swap: "innerHTML" });
   }
 
+  // Titles beside their marks where they fit. The server fits them to a wide screen; on a
+  // narrower one, or zoomed out, a title that would touch another title, a mark or the plot's
+  // edge is hidden (the hover, the panel and the table still give it).
+  function declutter(chart) {
+    var area = chart.querySelector(".chart-static-plot, .cartesianlayer .bg, .nsewdrag");
+    if (!area) return;
+    var edge = area.getBoundingClientRect();
+    var kept = [];
+    chart.querySelectorAll(".chart-static .mark, .scatterlayer path.point").forEach(function (mark) {
+      kept.push(mark.getBoundingClientRect());
+    });
+    chart.querySelectorAll(".chart-static .label, .scatterlayer .textpoint text").forEach(function (label) {
+      label.style.visibility = "";
+      var box = label.getBoundingClientRect();
+      if (!box.width) return;
+      var clash = box.right > edge.right + 1 || box.left < edge.left - 1 || kept.some(function (other) {
+        return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+      });
+      if (clash) label.style.visibility = "hidden";
+      else kept.push(box);
+    });
+  }
+
+  // Saves the server's image of the view in the address bar.
+  function save(base, extra) {
+    var url = new URL(base, window.location.href);
+    url.search = window.location.search;
+    url.searchParams.delete("event");
+    url.searchParams.delete("page");
+    if (extra) url.search += (url.search ? "&" : "?") + extra;
+    var link = document.createElement("a");
+    link.href = url.href;
+    link.download = "";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
   function draw(chart) {
     if (chart.dataset.drawn || !window.Plotly) return;
     chart.dataset.drawn = "true";
@@ -91,13 +129,26 @@
         name: "Download plot as SVG",
         icon: window.Plotly.Icons.camera,
         click: function (gd) {
-          window.Plotly.downloadImage(gd, { format: "svg", filename: config.toImageButtonOptions.filename });
+          if (chart.dataset.svgUrl) save(chart.dataset.svgUrl, "");
+          else window.Plotly.downloadImage(gd, { format: "svg", filename: config.toImageButtonOptions.filename });
         },
       },
     ];
+    // A timeline view's images come from the server: drawn as its link preview is, with the
+    // view's title, what it shows, our credit and the page's link.
+    if (chart.dataset.pngUrl) {
+      config.modeBarButtonsToRemove = config.modeBarButtonsToRemove.concat(["toImage"]);
+      config.modeBarButtonsToAdd.unshift({
+        name: "Download plot as a PNG",
+        icon: window.Plotly.Icons.camera,
+        click: function () { save(chart.dataset.pngUrl, "download=1"); },
+      });
+    }
     window.Plotly.newPlot(chart, spec.figure.data, spec.figure.layout, config).then(function () {
       var sketch = chart.querySelector(".chart-static");
       if (sketch) sketch.remove();
+      declutter(chart);
+      chart.on("plotly_afterplot", function () { declutter(chart); });
       if (!chart.dataset.eventUrl) return;
       var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
       if (controls && spec.figure.data.length) controls.hidden = false;
@@ -143,7 +194,28 @@
     }, 400);
   }
 
-  // Keyboard-usable zoom: a span of years ending where the view ends, or a step
+  // Where a span of years is centred: on the open event, else on the middle one of the
+  // events in view (a view opens with room for titles on its right, where none may be).
+  function centreOf(chart, range) {
+    var axis = chart._fullLayout.xaxis;
+    var open = new URL(window.location.href).searchParams.get("event");
+    var times = [];
+    var opened;
+    chart.data.forEach(function (trace) {
+      if (!trace.mode || trace.mode.indexOf("markers") !== 0) return;
+      trace.x.forEach(function (x, i) {
+        var time = axis.d2l(x);
+        if (open && trace.customdata && trace.customdata[i] === open) opened = time;
+        if (time >= range[0] && time <= range[1]) times.push(time);
+      });
+    });
+    if (opened !== undefined) return opened;
+    if (!times.length) return (range[0] + range[1]) / 2;
+    times.sort(function (a, b) { return a - b; });
+    return times[Math.floor(times.length / 2)];
+  }
+
+  // Keyboard-usable zoom: a span of years around the events in view, or a step
   // of half the visible span earlier or later.
   var YEAR = 365.25 * 24 * 3600 * 1000;
   var pendingZoom = null;
@@ -162,13 +234,19 @@
       window.Plotly.relayout(chart, { "xaxis.autorange": true });
       return;
     }
-    if (button.dataset.years) range = [range[1] - Number(button.dataset.years) * YEAR, range[1]];
+    if (button.dataset.years) {
+      var half = (Number(button.dataset.years) * YEAR) / 2;
+      var centre = centreOf(chart, range);
+      range = [centre - half, centre + half];
+      span = range[1] - range[0];
+    }
     else {
-      // A step stops at the first or last day a date can be, keeping the span.
       var step = (Number(button.dataset.step) * span) / 2;
-      step = Math.max(Math.min(step, LAST_DAY - range[1]), FIRST_DAY - range[0]);
       range = range.map(function (t) { return t + step; });
     }
+    // A view stops at the first or last day a date can be, keeping its span.
+    var shift = Math.max(Math.min(0, LAST_DAY - range[1]), FIRST_DAY - range[0]);
+    range = range.map(function (t) { return t + shift; });
     window.Plotly.relayout(chart, {
       "xaxis.range": range.map(day),
     });
@@ -177,6 +255,17 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-zoom-for] button");
     if (button) zoom(button);
+  });
+
+  function declutterSketches(root) {
+    root.querySelectorAll("[data-timeline]").forEach(function (chart) {
+      if (chart.querySelector(".chart-static")) declutter(chart);
+    });
+  }
+  var resizing;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { declutterSketches(document); }, 100);
   });
 
   function drawAll(root) {
@@ -235,12 +324,14 @@
 
   function start() {
     unfoldFilters();
+    declutterSketches(document);
     var charts = document.querySelectorAll("[data-timeline], [data-plotly]");
     var sketched = Array.prototype.every.call(charts, function (chart) { return chart.querySelector(".chart-static"); });
     offerZoom(document);
     // Charts that htmx swaps in later.
     if (window.htmx) {
       window.htmx.onLoad(function (root) {
+        declutterSketches(root);
         offerZoom(root);
         drawAll(root);
       });

@@ -141,7 +141,7 @@ def test_the_chart_is_on_screen_before_plotly_and_a_phone_fetches_plotly_only_wh
     chart_state(page)
     expect(page.locator("#timeline-chart .chart-static")).to_have_count(0)
     expect(page.locator("#timeline-chart .scatterlayer .point")).to_have_count(drawn)
-    assert page.locator("#timeline-chart .ytick text").all_text_contents() == lanes[::-1]
+    assert page.locator("#timeline-chart .ytick text").all_text_contents() == lanes, "the same lanes, top to bottom"
     context.close()
 
 

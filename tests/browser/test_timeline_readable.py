@@ -1,0 +1,107 @@
+"""The timeline as a reader sees it in Chromium: titled marks, none hiding another, whole axes,
+on a wide screen (plotly's chart) and on a phone (the server's drawing, until touched)."""
+
+import datetime
+
+import pytest
+
+from ..factories import EventFactory, LeaderFactory, ParticipationFactory
+from .test_chart_edges import drawn_events, press
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# Every mark and every label shown, as boxes; the chart's own box; the date labels' boxes.
+BOXES = """() => {
+  const chart = document.getElementById('timeline-chart');
+  const box = element => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = element => element.style.visibility !== 'hidden' && element.getBoundingClientRect().width > 0;
+  const marks = [...chart.querySelectorAll('.chart-static .mark, .scatterlayer path.point')].filter(shown);
+  const labels = [...chart.querySelectorAll('.chart-static .label, .scatterlayer .textpoint text')].filter(shown);
+  const ticks = [...chart.querySelectorAll('.chart-static .tick, .xtick text')].filter(shown);
+  return {chart: box(chart), marks: marks.map(box), labels: labels.map(box), ticks: ticks.map(box),
+          titles: labels.map(label => label.textContent)};
+}"""
+
+
+def overlap(a, b):
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+def assert_readable(drawn):
+    things = [("mark", box) for box in drawn["marks"]] + [("label", box) for box in drawn["labels"]]
+    for i, (kind, box) in enumerate(things):
+        for other_kind, other in things[i + 1 :]:
+            assert not overlap(box, other), f"a {kind} at {box} overlaps a {other_kind} at {other}"
+    bottom = drawn["chart"][3]
+    assert drawn["ticks"], "the dates are labelled"
+    assert all(tick[3] <= bottom + 0.5 for tick in drawn["ticks"]), "no date label is cut off at the bottom"
+
+
+def open_timeline(page, url, width, plotly):
+    """The chart's boxes: plotly's drawing, or the server's (plotly.js kept from loading)."""
+    page.unroute("**/plotly*")
+    if not plotly:
+        page.route("**/plotly*", lambda route: route.abort())
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url)
+    if plotly:
+        page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
+        page.wait_for_timeout(200)  # the labels are fitted after plotly's drawing
+    drawn = page.evaluate(BOXES)
+    assert page.locator("#timeline-chart .chart-static").count() == (0 if plotly else 1)
+    return drawn
+
+
+def test_the_default_view_shows_titled_marks_none_overlapping(page, site):
+    drawn = open_timeline(page, f"{site}/timeline/", 1280, plotly=True)
+    assert_readable(drawn)
+    assert len(drawn["marks"]) >= 18, "every event in view has its own mark, once per lane"
+    assert len(drawn["labels"]) >= 8, drawn["titles"]
+    assert "Kim Jong-un assumes power in No…" in drawn["titles"]
+
+
+def test_on_a_phone_the_servers_drawing_is_readable_too(page, site):
+    drawn = open_timeline(page, f"{site}/timeline/", 375, plotly=False)
+    assert_readable(drawn)
+    assert len(drawn["marks"]) >= 18
+
+
+def test_a_dense_view_stacks_every_event_and_hides_only_labels(page, site):
+    kim = LeaderFactory(name="Kim Dense")
+    for i in range(120):
+        ParticipationFactory(
+            leader=kim, event=EventFactory(title=f"Dense {i}", start_date=datetime.date(2024, 3, i % 28 + 1))
+        )
+    for width, plotly in [(1280, True), (375, False)]:
+        drawn = open_timeline(page, f"{site}/timeline/?leader={kim.slug}", width, plotly)
+        assert_readable(drawn)
+        assert len(drawn["marks"]) == 120, "every event keeps a visible mark"
+
+
+def test_the_open_event_panel_and_the_chart_share_the_width_only_when_an_event_is_open(page, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/timeline/")
+    alone = page.locator("#timeline-chart").bounding_box()["width"]
+    page.goto(f"{site}/timeline/?event=beijing-military-parade-2025")
+    beside = page.locator("#timeline-chart").bounding_box()["width"]
+    assert alone > beside + 200
+
+
+def test_the_toolbar_offers_nothing_that_talks_to_another_host(page, site):
+    open_timeline(page, f"{site}/timeline/", 1280, plotly=True)
+    page.hover("#timeline-chart")
+    titles = page.evaluate("() => [...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title)")
+    assert "Download plot as a PNG" in titles
+    assert not [title for title in titles if "Share" in title or "Cloud" in title or "Edit" in title], titles
+
+
+def test_one_year_zooms_around_the_events_in_view_or_the_open_event(page, site):
+    page.goto(f"{site}/timeline/")
+    page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
+    first, last = press(page, "1 year")
+    assert first[:4] in {"2024", "2025"}, (first, last)
+    assert "beijing-military-parade-2025" in drawn_events(page), "the year around the events in view, not the future"
+    page.goto(f"{site}/timeline/?event=kim-jong-un-beijing-visit-2019")
+    page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
+    first, last = press(page, "10 years")
+    assert (first[:4], last[:4]) == ("2014", "2024"), "ten years around the open event"

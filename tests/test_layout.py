@@ -1,0 +1,130 @@
+"""The timeline's layout: where each event goes, from plain rows, without a database."""
+
+import datetime
+import itertools
+
+from events import layout
+from events.lanes import Lanes
+from tests.test_charts import row
+
+TODAY = datetime.date(2026, 12, 1)
+
+
+def draw(rows, **options):
+    return layout.timeline_layout(rows, today=TODAY, **options)
+
+
+def day(text):
+    return datetime.date.fromisoformat(text).toordinal()
+
+
+def test_events_on_the_same_day_in_one_lane_each_get_their_own_row():
+    rows = [row(f"e{i}", "2025-09-03", title=f"Event {i}") for i in range(3)]
+    drawing = draw(rows)
+    assert sorted(mark.sub_row for mark in drawing.marks) == [0, 1, 2]
+    assert drawing.lanes[0].rows == 3, "the lane grows"
+    assert len({drawing.row_y(0, mark.sub_row) for mark in drawing.marks}) == 3
+    assert draw(rows[:1]).height < drawing.height
+
+
+def test_a_late_year_is_drawn_over_the_last_third_of_the_year():
+    (mark,) = draw([row("power", "2011-01-01", "2011-12-31", precision="year", qualifier="late")]).marks
+    assert mark.key == "third"
+    assert day("2011-08-31") <= mark.start <= day("2011-09-02")
+    assert mark.end == day("2011-12-31")
+    assert day("2011-10-30") <= mark.x <= day("2011-11-02"), "its marker mid-way through that third"
+    (early,) = draw([row("e", "2011-01-01", "2011-12-31", precision="year", qualifier="early")]).marks
+    assert early.start == day("2011-01-01")
+    assert early.end < day("2011-05-02")
+
+
+def test_a_date_known_as_early_as_fades_and_a_plain_year_is_a_band():
+    drawing = draw(
+        [
+            row("a", "2018-01-01", "2018-12-31", precision="year", qualifier="as_early_as"),
+            row("b", "2019-01-01", "2019-12-31", precision="year"),
+            row("c", "2019-05-01"),
+        ]
+    )
+    assert [mark.key for mark in drawing.marks] == ["fade", "band", ""]
+    assert drawing.marks[0].x == day("2018-01-01"), "as early as: the marker at the earliest"
+    assert drawing.keys == ["band", "fade"], "the key explains the shapes used, and only those"
+    assert drawing.shapes == ["day", "year"]
+
+
+def test_scheduled_events_are_hollow_and_said_so_in_the_key():
+    drawing = draw([row("plan", "2025-09-03", happened=False)])
+    assert drawing.marks[0].hollow
+    assert drawing.keys == ["hollow"]
+
+
+def test_the_view_opens_where_the_events_are_and_says_what_it_leaves_out():
+    rows = [row("1959", "1959-01-01", "1959-12-31", precision="year")]
+    rows += [row(f"e{year}", f"{year}-06-01") for year in range(2011, 2026)]
+    drawing = draw(rows)
+    first, last = drawing.range
+    assert day("2010-01-01") < first < day("2011-06-01"), "the 1959 parade does not squeeze the rest"
+    assert last > day("2025-06-01")
+    before, after = drawing.outside
+    assert [mark.slug for mark in before] == ["1959"]
+    assert not after
+    assert drawing.extent[0] == day("1959-01-01")
+
+
+def test_a_few_events_close_together_are_all_in_view():
+    rows = [row("a", "2025-05-01", "2025-05-31", precision="month"), row("b", "2025-09-03"), row("c", "2025-11-01")]
+    drawing = draw(rows)
+    assert drawing.outside == ([], [])
+
+
+def test_the_links_view_is_the_range():
+    view = [datetime.date(2018, 1, 1), datetime.date(2019, 12, 31)]
+    assert draw([row("a", "2018-03-01")], view=view).range == (day("2018-01-01"), day("2019-12-31"))
+
+
+def test_long_titles_are_cut_with_an_ellipsis():
+    (mark,) = draw([row("a", "2025-09-03", title="Military parade at Tiananmen Square for the 80th anniversary")]).marks
+    assert mark.label == "Military parade at Tiananmen Sq…"
+    assert len(mark.label) == layout.LABEL_CHARS
+
+
+def test_no_two_marks_touch_on_a_phone_and_no_label_runs_into_a_neighbour_on_a_wide_screen():
+    # A dense month: a hundred events over thirty days, in three lanes.
+    rows = [
+        row(f"e{i}", f"2025-09-{i % 30 + 1:02}", leaders=[["Kim", "Xi", "Putin"][i % 3]], title=f"Event number {i}")
+        for i in range(100)
+    ]
+    drawing = draw(rows)
+    first, last = drawing.range
+
+    def px(value, width):
+        return (value - first) / (last - first) * width
+
+    rows_of = itertools.groupby(
+        sorted(drawing.marks, key=lambda m: (m.lane, m.sub_row, m.x)), lambda m: (m.lane, m.sub_row)
+    )
+    for _, marks in rows_of:
+        marks = list(marks)
+        for left, right in itertools.pairwise(marks):
+            assert px(right.x, layout.NARROW_PX) - px(left.x, layout.NARROW_PX) >= layout.MARK_PX, "marks apart"
+            if left.label:
+                label_end = px(left.x, layout.WIDE_PX) + layout.MARK_PX / 2 + len(left.label) * layout.CHAR_PX
+                assert label_end < px(right.x, layout.WIDE_PX) - layout.MARK_PX / 2, "label clear of the next mark"
+    assert len(drawing.marks) == 100, "every event has its mark"
+    assert any(mark.label for mark in drawing.marks)
+    assert all(mark.sub_row < layout.LABELLED_ROWS for mark in drawing.marks if mark.label)
+
+
+def test_lanes_are_named_in_order_and_past_thirty_share_one():
+    rows = [row(f"e{i}", "2020-01-01", leaders=[f"Leader {i:02}"]) for i in range(35)]
+    drawing = draw(rows, lanes=Lanes.LEADER)
+    names = [lane.name for lane in drawing.lanes]
+    assert names[:2] == ["Leader 00", "Leader 01"]
+    assert names[-1] == "Other leaders"
+    assert len(names) == 31
+
+
+def test_an_empty_view_has_no_marks_and_a_range_around_today():
+    drawing = draw([])
+    assert not drawing.marks
+    assert drawing.range[0] < TODAY.toordinal() < drawing.range[1]
