@@ -114,11 +114,13 @@ def marks(trace, n):
     return zip(symbols, each(size, n), each(colour, n), widths, strict=True)
 
 
-def mark_svg(symbol, size, colour, width, x, y, kind="mark", unit="%"):
+def mark_svg(symbol, size, colour, width, x, y, kind="mark", unit="%", slug=""):
     hollow = symbol.endswith("-open")
     fill = "none" if hollow else colour
     outline = f' stroke="{colour}" stroke-width="{width or 2}"' if hollow or width else ""
     shape = symbol.removesuffix("-open")
+    if slug:
+        outline += f' data-slug="{escape(slug)}"'
     if shape == "circle":
         return f'<circle class="{kind}" cx="{x:.3f}{unit}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}"{outline}/>'
     return f'<use class="{kind}" href="#symbol-{shape}" x="{x:.3f}{unit}" y="{y:.1f}" fill="{fill}"{outline}/>'
@@ -241,7 +243,9 @@ def plot_body(drawing, width=None):
             continue
         shape = mark.shape
         symbol = f"{shape.symbol}-open" if mark.hollow else shape.symbol
-        plot.append(mark_svg(symbol, layout.MARK_PX, shape.colour, 2 if mark.hollow else 0, x, y, unit=unit))
+        plot.append(
+            mark_svg(symbol, layout.MARK_PX, shape.colour, 2 if mark.hollow else 0, x, y, unit=unit, slug=mark.slug)
+        )
         if mark.label:
             dx = layout.MARK_PX / 2 + layout.GAP_PX
             plot.append(

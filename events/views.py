@@ -135,6 +135,8 @@ def timeline_context(request, form):
         },
         "chart_json": mark_safe(charts.chart_json(result["figure_json"], charts.chart_config(filename))),
         "chart_height": result["height"],
+        # The frame an embed needs: the chart, with the line above it, the zoom buttons and its key.
+        "embed_height": result["height"] + 200,
         "chart_svg": mark_safe(result["svg"]),
         "panel": panel,
         "close_url": request.path + (query.querystring(event="") or "?"),

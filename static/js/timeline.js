@@ -81,6 +81,30 @@
     window.htmx.ajax("GET", url.pathname + url.search, { target: "#event-panel", swap: "innerHTML" });
   }
 
+  // The open event stands out on the chart: its marks ringed (the server's drawing) or the
+  // others dimmed (plotly's), so the reader sees which one the panel is about.
+  function markOpen(chart) {
+    var open = new URL(window.location.href).searchParams.get("event") || "";
+    chart.querySelectorAll(".chart-static .mark[data-slug]").forEach(function (mark) {
+      mark.classList.toggle("open", mark.dataset.slug === open);
+    });
+    if (!chart._fullLayout || !chart.data) return;
+    var traces = [];
+    var selected = [];
+    chart.data.forEach(function (trace, index) {
+      if (!trace.mode || trace.mode.indexOf("markers") !== 0 || !trace.customdata) return;
+      var points = [];
+      trace.customdata.forEach(function (slug, i) { if (slug === open) points.push(i); });
+      traces.push(index);
+      selected.push(points);
+    });
+    var any = selected.some(function (points) { return points.length; });
+    window.Plotly.restyle(chart, {
+      selectedpoints: any ? selected : traces.map(function () { return null; }),
+      unselected: { marker: { opacity: 0.35 }, textfont: { color: "#8c959f" } },
+    }, traces);
+  }
+
   // Titles beside their marks where they fit. The server fits them to a wide screen; on a
   // narrower one, or zoomed out, a title that would touch another title, a mark or the plot's
   // edge is hidden (the hover, the panel and the table still give it).
@@ -149,6 +173,7 @@
       if (sketch) sketch.remove();
       declutter(chart);
       chart.on("plotly_afterplot", function () { declutter(chart); });
+      if (chart.dataset.eventUrl) markOpen(chart);
       if (!chart.dataset.eventUrl) return;
       var controls = document.querySelector('[data-zoom-for="' + chart.id + '"]');
       if (controls && spec.figure.data.length) controls.hidden = false;
@@ -160,7 +185,10 @@
         var range = String(point.customdata).split("..");
         // A counted mark stands for a period: zoom into it to see its events.
         if (range.length === 2) window.Plotly.relayout(chart, { "xaxis.range": range });
-        else openEvent(chart, point.customdata);
+        else {
+          opener = chart;
+          openEvent(chart, point.customdata);
+        }
       });
       chart.on("plotly_relayout", function (change) {
         var url = new URL(window.location.href);
@@ -255,6 +283,28 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-zoom-for] button");
     if (button) zoom(button);
+    // A tap on the server's drawing opens the event at once (plotly.js loads meanwhile).
+    var mark = event.target.closest(".chart-static .mark[data-slug]");
+    var chart = mark && mark.closest("[data-timeline]");
+    if (chart && chart.dataset.eventUrl) {
+      opener = chart;
+      openEvent(chart, mark.dataset.slug);
+    }
+  });
+
+  // What opened the event panel, to return to when it closes; Escape closes it.
+  var opener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var from = event.detail.elt;
+    var inside = !from || from === document.body || from.closest("#event-panel");
+    if (event.detail.target && event.detail.target.id === "event-panel" && !inside) {
+      opener = from.closest("[data-timeline]") || from;
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var close = document.querySelector("#event-panel .panel-body .panel-close a");
+    if (close) close.click();
   });
 
   function declutterSketches(root) {
@@ -283,6 +333,20 @@
     }
     if (target.id === "event-panel") {
       syncShareTools(new URL(window.location.href));
+      document.querySelectorAll("[data-timeline]").forEach(markOpen);
+      if (!target.querySelector(".panel-body")) {
+        // Closed: back to where the reader opened it from.
+        // The link itself, or the same link if the results were drawn again meanwhile.
+        var back = opener && !opener.isConnected && opener.getAttribute("href")
+          ? document.querySelector('#results a[href="' + CSS.escape(opener.getAttribute("href")) + '"]')
+          : opener;
+        if (!back || !back.isConnected) back = document.getElementById("timeline-chart");
+        if (back) {
+          if (!back.hasAttribute("tabindex") && back.id === "timeline-chart") back.setAttribute("tabindex", "-1");
+          back.focus();
+        }
+        return;
+      }
       var body = target.querySelector("[data-event]");
       var input = document.querySelector('#filters [data-state="event"]');
       if (input && body) input.value = body.dataset.event;

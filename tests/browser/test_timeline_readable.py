@@ -4,6 +4,7 @@ on a wide screen (plotly's chart) and on a phone (the server's drawing, until to
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from ..factories import EventFactory, LeaderFactory, ParticipationFactory
 from .test_chart_edges import drawn_events, press
@@ -105,3 +106,64 @@ def test_one_year_zooms_around_the_events_in_view_or_the_open_event(page, site):
     page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
     first, last = press(page, "10 years")
     assert (first[:4], last[:4]) == ("2014", "2024"), "ten years around the open event"
+
+
+def test_a_tap_on_a_mark_opens_its_event_at_once_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site}/timeline/")
+    mark = page.locator('#timeline-chart .chart-static .mark[data-slug="kim-jong-un-beijing-visit-2019"]')
+    mark.tap()
+    expect(page.locator("#panel-title")).to_have_text(
+        "Kim Jong-un visits Beijing for the 70th anniversary of diplomatic ties"
+    )
+    assert "event=kim-jong-un-beijing-visit-2019" in page.url
+    table = page.locator(".table-scroll")
+    assert page.evaluate("element => element.scrollWidth <= element.clientWidth", table.element_handle()), (
+        "the table is cards that fit the phone, not a table to scroll sideways"
+    )
+    labels = page.evaluate(
+        "() => [...document.querySelector('table.events tbody tr').cells]"
+        ".map(cell => getComputedStyle(cell, '::before').content)"
+    )
+    assert labels == ['"Date"', '"Event"', '"Kind"', '"Place"', '"Leaders"'], "each value under its name"
+    context.close()
+
+
+def test_the_open_event_stands_out_and_escape_closes_it_back_to_where_it_was_opened(page, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/timeline/")
+    page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
+    link = page.get_by_role("link", name="Kim Jong-un visits Beijing for the 70th anniversary of diplomatic ties")
+    link.click()
+    expect(page.locator("#panel-title")).to_be_focused()
+    selected = page.evaluate(
+        "() => document.getElementById('timeline-chart').data"
+        ".filter(trace => trace.selectedpoints && trace.selectedpoints.length)"
+        ".flatMap(trace => trace.selectedpoints.map(i => trace.customdata[i]))"
+    )
+    assert selected == ["kim-jong-un-beijing-visit-2019"], "the open event is marked on the chart"
+    page.keyboard.press("Escape")
+    expect(page.locator("#event-panel .panel-hint")).to_be_visible()
+    expect(link).to_be_focused()
+    assert "event=" not in page.url
+    unselected = page.evaluate(
+        "() => document.getElementById('timeline-chart').data.filter(trace => trace.selectedpoints).length"
+    )
+    assert unselected == 0, "nothing stands out once it is closed"
+
+
+def test_the_embed_code_gives_a_frame_tall_enough_for_the_whole_chart(page, site):
+    import html
+    import re
+
+    for query in ["", "?lanes=kind", "?leader=kim-il-sung"]:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{site}/timeline/{query}")
+        code = html.unescape(page.locator("#embed-code").input_value())
+        src, height = re.search(r'src="([^"]+)".*height="(\d+)"', code).groups()
+        page.set_viewport_size({"width": 700, "height": int(height)})
+        page.goto(src)
+        page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
+        bottom = page.evaluate("() => document.getElementById('timeline-chart').getBoundingClientRect().bottom")
+        assert bottom <= int(height), f"the chart ends at {bottom}px in a frame of {height}px ({query})"
