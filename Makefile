@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews loadtest soak clean
+.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews bench-layout loadtest soak clean
 
 run: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -38,6 +38,10 @@ bench-import: $(VENV)/.runtime
 # Live and pinned (?as_of=) times of the same pages at 10k/100k on SQLite and PostgreSQL: bench/results/pinned.md
 bench-pinned: $(VENV)/.runtime
 	$(BIN)/python bench/pinned.py
+
+# The timeline's layout at 100 and 1,000 events and its SVG, plotly and PNG outputs: bench/results/layout.md
+bench-layout: $(VENV)/.runtime
+	$(BIN)/python bench/layout.py
 
 # Drawing a link preview image, and serving it from the cache: bench/results/previews.md
 bench-previews: $(VENV)/.runtime node_modules/.runtime

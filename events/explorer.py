@@ -66,24 +66,28 @@ def build(query):
     stats = counts.stats(query, events)
     count = stats["count"]
     ordered = in_order(query, events)
-    unit = None
-    if count > DETAIL_LIMIT:
-        unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
-        cells = counts.density(query, events, unit)
-        figure = charts.density_figure(cells, unit, query.view)
-        page = CountedPaginator(ordered, count).get_page(query.page)
-        rows = page.object_list.rows()
-        drawn = svg.lanes_svg(figure)
-        keys, outside = [], None
-    else:
+    unit, drawing = None, None
+    if count <= DETAIL_LIMIT:
         every = ordered.rows()
-        drawn_layout = layout.timeline_layout(every, query.lanes, query.view, datetime.date.today())
-        figure = charts.layout_figure(drawn_layout)
-        drawn = svg.layout_svg(drawn_layout)
-        keys = [layout.KEYS[key] for key in drawn_layout.keys]
-        outside = beyond(drawn_layout)
+        drawing = layout.timeline_layout(every, query.lanes, query.view, datetime.date.today())
+    if drawing and not drawing.crowded:
+        figure = charts.layout_figure(drawing)
+        drawn = svg.layout_svg(drawing)
+        keys = [layout.KEYS[key] for key in drawing.keys]
+        outside = beyond(drawing)
         page = CountedPaginator(every, count).get_page(query.page)
         rows = page.object_list
+    else:
+        # Too many events, or too close together to stand apart: counted per period instead,
+        # until the reader zooms in.
+        unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
+        cells = layout.count_cells(every, query.lanes, unit) if drawing else counts.density(query, events, unit)
+        figure = charts.density_figure(cells, unit, query.view)
+        # The table's page: of the rows read already, else read from the database.
+        page = CountedPaginator(every if drawing else ordered, count).get_page(query.page)
+        rows = page.object_list if drawing else page.object_list.rows()
+        drawn = svg.lanes_svg(figure)
+        keys, outside = [], None
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),

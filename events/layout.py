@@ -29,6 +29,7 @@ GAP_PX = 4  # between a mark and its label, and between neighbours in a row
 CHAR_PX = 6.6  # an average character of a 12 px label
 LABEL_CHARS = 32  # a longer title is cut with an ellipsis
 LABELLED_ROWS = 3  # sub-rows a lane opens for labels; past them, marks stack without one
+CROWDED_ROWS = 20  # a lane needing more is too dense to read one by one: the view counts instead
 ROW_PX = 24  # a sub-row's height
 LANE_PAD_PX = 10  # above and below a lane's rows
 TOP_PX = 40  # the legend's band
@@ -97,6 +98,12 @@ class Layout:
     today: float
     keys: list = field(default_factory=list)  # the KEYS the marks use
     shapes: list = field(default_factory=list)  # the precisions drawn, in SHAPES' order
+
+    @property
+    def crowded(self):
+        """Whether a lane needs more sub-rows than a reader can follow (events.explorer then
+        counts the view's events per period, until the reader zooms in)."""
+        return any(lane.rows > CROWDED_ROWS for lane in self.lanes)
 
     @property
     def rows(self):
@@ -238,6 +245,25 @@ def place(marks, lanes_count, span):
                 rows.append(0)
         rows[mark.sub_row] = reach
     return [max(len(rows), 1) for rows in ends]
+
+
+def period_start(date, unit):
+    return {"year": date.replace(month=1, day=1), "month": date.replace(day=1), "day": date}[unit]
+
+
+def count_cells(rows, lanes, unit):
+    """The rows counted per lane and period (``unit``: day, month or year), as
+    ``EventQuerySet.density`` counts them in the database, for a view whose rows are read
+    already but too crowded to draw one by one."""
+    order = lane_order(rows, lanes)
+    drawn, tally = set(order), {}
+    for row in rows:
+        start = period_start(row["start"], unit)
+        for lane in lanes_in(row, lanes, drawn):
+            tally[lane, start] = tally.get((lane, start), 0) + 1
+    position = {lane: i for i, lane in enumerate(order)}
+    cells = sorted(tally.items(), key=lambda cell: (cell[0][1], position[cell[0][0]]))
+    return [{"lane": lane, "start": start, "count": count} for (lane, start), count in cells]
 
 
 def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):

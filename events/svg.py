@@ -282,16 +282,25 @@ def layout_svg(drawing):
     )
 
 
-# The page's styles for the drawing, for an image drawn without the page (events.previews).
-IMAGE_STYLE = """
-text { font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 13px; fill: #444; }
-.grid { stroke: #e6e9ec; } .lane-edge { stroke: #d0d7de; }
-.tick, .note { text-anchor: middle; } .lane { text-anchor: end; }
-.label { font-size: 12px; fill: #1f2328; }
-line.today { stroke: #a40e26; stroke-dasharray: 2 3; } text.today { fill: #a40e26; font-size: 11px; }
-.title { font-size: 30px; font-weight: bold; fill: #1f2328; } .subtitle { font-size: 18px; fill: #3d4650; }
-.credit { font-size: 16px; fill: #3d4650; } .brand { font-size: 20px; font-weight: bold; fill: #0b5cad; }
-"""
+# The page's styles for the drawing, for an image drawn without the page (events.previews):
+# as attributes, not a style sheet, which would cost resvg a third of its drawing time.
+IMAGE_ATTRIBUTES = {
+    "grid": 'stroke="#e6e9ec"',
+    "lane-edge": 'stroke="#d0d7de"',
+    "tick": 'text-anchor="middle"',
+    "note": 'text-anchor="middle"',
+    "lane": 'text-anchor="end"',
+    "label": 'font-size="12" fill="#1f2328"',
+    "today": 'stroke="#a40e26" stroke-dasharray="2 3" fill="#a40e26" font-size="11"',
+}
+TEXT = 'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="13" fill="#444"'
+
+
+def styled(body):
+    for name, attributes in IMAGE_ATTRIBUTES.items():
+        body = body.replace(f'class="{name}"', f'class="{name}" {attributes}')
+    # A line of today's date is dashed; its word is not.
+    return body.replace('<text class="today" stroke="#a40e26" stroke-dasharray="2 3"', '<text class="today"')
 
 
 def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
@@ -306,16 +315,16 @@ def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
     heading = escape(lines[0] + ("…" if len(lines) > 1 else ""))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f"<style>{IMAGE_STYLE}</style>"
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
-        f'<text class="title" x="{margin}" y="{margin + 28}">{heading}</text>'
-        f'<text class="subtitle" x="{margin}" y="{margin + 62}">{escape(textwrap.shorten(subtitle, 110))}</text>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/><g {TEXT}>'
+        f'<text x="{margin}" y="{margin + 28}" font-size="30" font-weight="bold" fill="#1f2328">{heading}</text>'
+        f'<text x="{margin}" y="{margin + 62}" font-size="18" fill="#3d4650">'
+        f"{escape(textwrap.shorten(subtitle, 110))}</text>"
         f'<g transform="translate({margin},{head}) scale({scale:.4f})">'
-        f"<g>{names}</g>"
+        f"<g>{styled(names)}</g>"
         f'<g transform="translate({lanes_width},0)">'
         f'<svg width="{plot_width / scale:.1f}" height="{drawing.height}" overflow="hidden">'
-        f"{plot_body(drawing, plot_width / scale)}</svg></g></g>"
-        f'<text class="credit" x="{margin}" y="{height - 14}">{escape(credit)}</text>'
-        f'<text class="brand" x="{width - margin}" y="{height - 14}" text-anchor="end">newsdash</text>'
-        "</svg>"
+        f"{styled(plot_body(drawing, plot_width / scale))}</svg></g></g>"
+        f'<text x="{margin}" y="{height - 14}" font-size="16" fill="#3d4650">{escape(credit)}</text>'
+        f'<text x="{width - margin}" y="{height - 14}" text-anchor="end" font-size="20" font-weight="bold" '
+        'fill="#0b5cad">newsdash</text></g></svg>'
     )

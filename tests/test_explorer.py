@@ -492,3 +492,13 @@ def test_every_header_that_changes_a_cached_page_is_named_in_vary(client, datase
     vary = client.get("/timeline/")["Vary"]
     for header in ("HX-Request", "HX-Boosted", "HX-Target", "HX-History-Restore-Request", "X-Newsdash-Zoom"):
         assert header in vary
+
+
+def test_events_too_close_together_to_stand_apart_are_counted_until_the_reader_zooms_in(client):
+    kim = LeaderFactory(name="Kim Jong-un")
+    day = datetime.date(2025, 9, 3)
+    for i in range(40):
+        ParticipationFactory(leader=kim, event=EventFactory(title=f"Same day {i}", start_date=day))
+    body = client.get("/timeline/").content.decode()
+    assert "Too many events to draw one by one at this zoom: the chart counts them per day" in body
+    assert "Same day 0" in body, "the table still lists them"

@@ -128,3 +128,18 @@ def test_an_empty_view_has_no_marks_and_a_range_around_today():
     drawing = draw([])
     assert not drawing.marks
     assert drawing.range[0] < TODAY.toordinal() < drawing.range[1]
+
+
+def test_a_lane_too_dense_to_follow_is_crowded_and_a_wider_view_of_it_is_not():
+    rows = [row(f"e{i}", "2025-09-03", title=f"Event {i}") for i in range(layout.CROWDED_ROWS + 1)]
+    assert draw(rows).crowded
+    assert not draw(rows[: layout.CROWDED_ROWS]).crowded
+
+
+def test_rows_are_counted_per_lane_and_period_as_the_database_counts_them():
+    rows = [row("a", "2025-09-03"), row("b", "2025-09-20"), row("c", "2024-01-01", leaders=["Xi", "Kim Jong-un"])]
+    assert layout.count_cells(rows, Lanes.LEADER, "month") == [
+        {"lane": "Kim Jong-un", "start": datetime.date(2024, 1, 1), "count": 1},
+        {"lane": "Xi", "start": datetime.date(2024, 1, 1), "count": 1},
+        {"lane": "Kim Jong-un", "start": datetime.date(2025, 9, 1), "count": 2},
+    ]
