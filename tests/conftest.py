@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
+from pytest_django.fixtures import validate_django_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +151,15 @@ def own_shared_directory(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Passwords hashed in a blink: the production hasher (PBKDF2) takes a third of a second a
+    password by design, and the suite creates and logs in accounts some hundreds of times. No
+    test is about the hash itself; what they check (logins, lockouts, permissions) is the same."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with nothing cached, as a new server would."""
@@ -162,6 +172,61 @@ def fresh_cache():
         caches[alias].clear()
 
 
+# Each test database's contents as migrated (the Editors group, content types, permissions), by
+# alias, kept when the test databases are made; and pytest-django's database blocker.
+MIGRATED = {}
+BLOCKER = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, their migrated contents kept (see MIGRATED)."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            each = connections[alias]
+            if each.settings_dict.get("TEST", {}).get("MIRROR"):
+                continue
+            if not hasattr(each, "_test_serialized_contents"):
+                each._test_serialized_contents = each.creation.serialize_db_to_string()
+            MIGRATED[alias] = each._test_serialized_contents
+    BLOCKER.append(django_db_blocker)
+    yield
+    MIGRATED.clear()
+
+
+def transactional(item):
+    """Whether pytest-django runs this test with real commits, and so empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        commits, reset_sequences, *_ = validate_django_db(marker)
+        if commits or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, the database as migrated again. Django empties every table after
+    one, and gives the migrated rows back only at the start of a ``serialized_rollback`` test (and
+    only through the connection object that made the test database, which Playwright's event loop
+    hides); so a test after it found no Editors group, or content types whose ids had changed,
+    unless pytest-django's ordering put every transactional test last. Now any order will do."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and MIGRATED and transactional(item):
+            from django.contrib.contenttypes.models import ContentType
+            from django.db import connections
+
+            with BLOCKER[0].unblock():
+                for alias, contents in MIGRATED.items():
+                    call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+                    connections[alias].creation.deserialize_db_from_string(contents)
+            ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def close_pools(django_db_setup):
     """Close PostgreSQL connection pools before the test databases are dropped:
@@ -172,11 +237,3 @@ def close_pools(django_db_setup):
     for each in connections.all(initialized_only=True):
         if hasattr(each, "close_pool"):
             each.close_pool()
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Browser tests last (after pytest-django has put transactional tests after the rest):
-    Playwright's event loop leaves Django a connection object that lacks the serialized test
-    data, so a ``serialized_rollback`` test after one would start from an empty database."""
-    items.sort(key=lambda item: item.path.parent.name == "browser")
