@@ -4,15 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews bench-layout loadtest soak clean
+.PHONY: run test test-random lint format install install-dev editor bench-pages bench-server bench-browser bench-lighthouse bench-import bench-pinned bench-previews bench-layout loadtest soak clean
 
 run: $(VENV)/.runtime node_modules/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_dataset
 	$(BIN)/python manage.py runserver $(HOST)
 
+# One pytest-xdist worker a core (`-n auto`), each with its own test database, shared directory
+# and Redis database (tests/conftest.py); each test passes in any order and on any worker.
 test: $(VENV)/.dev node_modules/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist load
+
+# The same in a random order, every test shuffled among all the others: make test-random SEED=1234
+# (a new seed each run without SEED; pytest prints it, so a failing order can be run again).
+SEED ?= $(shell od -An -N3 -tu4 /dev/urandom | tr -d ' ')
+test-random: $(VENV)/.dev node_modules/.dev
+	$(BIN)/pytest -n auto --dist load --random-order-bucket=global --random-order-seed=$(SEED)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

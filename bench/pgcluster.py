@@ -84,12 +84,11 @@ def cluster_with_dataset():
         shutil.rmtree(directory, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def production_server(url, workers=2, **environment):
-    """gunicorn with production settings on a free loopback port, for the database at ``url``;
-    without REDIS_URL unless given, as the default setup runs."""
+def production_environment(url, **environment):
+    """The environment of a production server for the database at ``url``; without REDIS_URL
+    unless given, as the default setup runs."""
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {
+    return env | {
         "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": "production-like-test-secret-key-" + "q" * 30,
@@ -98,8 +97,23 @@ def production_server(url, workers=2, **environment):
         "SECURE_COOKIES": "0",
         **environment,
     }
-    # Production settings serve the collected, hashed static files.
+
+
+def collect_static():
+    """Production settings serve the collected, hashed and compressed static files (STATIC_ROOT):
+    collect them, which takes a core some 20 s whether or not anything changed."""
+    env = production_environment("sqlite://")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+@contextlib.contextmanager
+def production_server(url, workers=2, collect=True, **environment):
+    """gunicorn with production settings on a free loopback port, for the database at ``url``;
+    without REDIS_URL unless given, as the default setup runs. ``collect=False`` when the
+    static files were collected already (the tests collect them once a run)."""
+    env = production_environment(url, **environment)
+    if collect:
+        collect_static()
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [gunicorn, "newsdash.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30"]

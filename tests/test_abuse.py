@@ -101,10 +101,11 @@ def test_a_chunked_body_within_the_limit_is_read_as_any_other(client, editor):
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory):
+def gunicorn(tmp_path_factory, collected_static):
     """The production server; the refusals below answer before any database is asked."""
-    with production_server(f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'db.sqlite3'}", workers=1) as url:
-        yield urlsplit(url).port
+    url = f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'db.sqlite3'}"
+    with production_server(url, workers=1, collect=False) as base:
+        yield urlsplit(base).port
 
 
 def answer_while_sending(port, head, chunk, most):

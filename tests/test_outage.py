@@ -35,8 +35,8 @@ def database():
 
 
 @pytest.fixture(scope="module")
-def app(database):
-    with production_server(database[1], workers=1) as base:
+def app(database, collected_static):
+    with production_server(database[1], workers=1, collect=False) as base:
         yield base
 
 

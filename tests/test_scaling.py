@@ -15,9 +15,10 @@ from events.cache import cached, data_version
 from events.models import Event
 from newsdash.routers import ReplicaRouter
 
+from .conftest import own_redis_database
 from .factories import EventFactory, LeaderFactory, ParticipationFactory
 
-REDIS = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+REDIS = own_redis_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -34,13 +34,13 @@ def get(url):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, collected_static):
     url = f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SHARED_DIR")}
     env["DATABASE_URL"] = url
     for command in (["migrate", "--noinput", "-v0"], ["load_dataset", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    with production_server(url, workers=2) as base:
+    with production_server(url, workers=2, collect=False) as base:
         yield base, env
 
 

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from ..conftest import CHROMIUM, require_chromium
 
@@ -35,9 +34,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, django_db_serialized_rollback):
+def site(live_server, django_db_serialized_rollback, dataset):
     """The live server with the parade story loaded."""
-    call_command("load_dataset", verbosity=0)
     return live_server.url
 
 
