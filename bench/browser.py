@@ -46,21 +46,12 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from chromium import FLAGS  # noqa: E402
 from loopback import bench_database, static_server, wait_until_free  # noqa: E402
 from report import write_results  # noqa: E402
 from server import BENCH_REDIS, HTTP_PORT, gunicorn  # noqa: E402
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+CHROMIUM_FLAGS = [*FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 TIMEOUT_MS = 60_000
 NEWSDASH_RUNS = 5
 PEER_RUNS = 3

@@ -12,9 +12,11 @@ import random
 import statistics
 import time
 
-from standalone import ROOT, setup
+from standalone import setup
 
 setup("layout.sqlite3")
+
+from report import write_results  # noqa: E402
 
 from events import charts, layout, previews, svg  # noqa: E402
 
@@ -60,7 +62,7 @@ def timed(function):
 
 def main():
     today = datetime.date(2026, 12, 1)
-    table = []
+    table, report = [], {}
     for count in (100, 1000):
         events = rows(count)
         placed, drawing = timed(lambda events=events: layout.timeline_layout(events, today=today))
@@ -69,29 +71,26 @@ def main():
         image = svg.image_svg(drawing, "Timeline", f"{count} events", "https://newsdash.example/timeline/")
         png, data = timed(lambda image=image: previews.rasterise(image))
         labelled = sum(1 for mark in drawing.marks if mark.label)
+        report[count] = {"layout_ms": placed, "svg_ms": page, "plotly_json_ms": figure, "png_ms": png}
         table.append(
             f"| {count:,} | {len(drawing.marks):,} | {labelled:,} | {drawing.rows} | {placed:.1f} | {page:.1f} "
             f"| {figure:.1f} | {png:.0f} | {len(data) / 1024:.0f} |"
         )
-    text = "\n".join(
-        [
-            "# Drawing a timeline on the server: layout and its three outputs",
-            "",
-            f"{time.strftime('%Y-%m-%d')}, {platform.node()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}; `make bench-layout`. "
-            f"Median of {RUNS} runs, ms.",
-            "",
-            "| events | marks | labelled | rows | layout | page SVG | plotly JSON | PNG (resvg) | PNG KB |",
-            "|---|---|---|---|---|---|---|---|---|",
-            *table,
-            "",
-            "Marks: one per event and lane. Rows: the sub-rows of every lane, stacked so that no two",
-            "marks touch at a phone's width. The PNG is the 1200x630 image of link previews and downloads.",
-            "",
-        ]
-    )
-    (ROOT / "bench" / "results" / "layout.md").write_text(text)
-    print(text)
+    lines = [
+        "# Drawing a timeline on the server: layout and its three outputs",
+        "",
+        f"{time.strftime('%Y-%m-%d')}, {platform.node()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}; `make bench-layout`. "
+        f"Median of {RUNS} runs, ms.",
+        "",
+        "| events | marks | labelled | rows | layout | page SVG | plotly JSON | PNG (resvg) | PNG KB |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *table,
+        "",
+        "Marks: one per event and lane. Rows: the sub-rows of every lane, stacked so that no two",
+        "marks touch at a phone's width. The PNG is the 1200x630 image of link previews and downloads.",
+    ]
+    write_results("layout", lines, report)
 
 
 if __name__ == "__main__":

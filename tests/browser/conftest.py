@@ -5,23 +5,17 @@ skipped with the command that enables them.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from ..conftest import CHROMIUM, require_chromium
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+sys.path.insert(0, str(ROOT / "bench"))
+from chromium import FLAGS  # noqa: E402  (shared with the benchmarks)
 
 # Playwright's sync API runs an event loop; Django's ORM must be allowed beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
