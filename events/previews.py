@@ -1,9 +1,9 @@
 """Link preview images, drawn to PNG on the server; nothing from the network.
 
-A timeline (and a leader's) is our own SVG of its layout (events.svg.image_svg), drawn by
-resvg in a few tens of milliseconds, with no browser. Seating diagrams, counted views and
-text cards are still plotly figures, drawn by kaleido with Debian's Chromium and the same
-plotly.js bundle the pages use, until the SVG draws them too.
+A timeline (and a leader's) is our own SVG of its layout (events.svg.image_svg), an event
+or a comparison a card (events.svg.card_svg), drawn by resvg with no browser. A view of
+counts is still a plotly figure, drawn by kaleido with Debian's Chromium and the same
+plotly.js bundle the pages use, until the SVG draws counts too.
 
 An image is made on its first request and kept per query and data version (a page
 never waits for it: it only links to it). When drawing fails, the branded

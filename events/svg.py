@@ -328,3 +328,64 @@ def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
         f'<text x="{width - margin}" y="{height - 14}" text-anchor="end" font-size="20" font-weight="bold" '
         'fill="#0b5cad">newsdash</text></g></svg>'
     )
+
+
+def rostrum_svg(label, seats, x0, y, width):
+    """One rostrum of a card: its label, then each row's seats from left to right as the
+    viewer sees them (``seats``: (x, row, name, is_host)), front row lowest, names below."""
+    parts = [f'<text x="{x0}" y="{y}" font-size="18" font-weight="bold" fill="#1f2328">{escape(label)}</text>']
+    if not seats:
+        return "".join(parts)
+    rows = sorted({row for _, row, _, _ in seats}, reverse=True)  # the back row drawn first, higher up
+    low, high = min(x for x, *_ in seats), max(x for x, *_ in seats)
+    step = min(150, (width - 40) / max(high - low, 1))
+    left = x0 + 20 + (width - 40 - step * (high - low)) / 2
+    for line, row in enumerate(rows):
+        cy = y + 40 + line * 70
+        for x, seat_row, name, is_host in seats:
+            if seat_row != row:
+                continue
+            cx = left + (x - low) * step
+            fill = "#b35900" if is_host else "#0b5cad"
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy}" r="11" fill="{fill}"/>')
+            shown = textwrap.shorten(name or "Unknown", 22, placeholder="…")
+            parts.append(f'<text x="{cx:.1f}" y="{cy + 32}" text-anchor="middle" font-size="15">{escape(shown)}</text>')
+    return "".join(parts)
+
+
+def card_svg(title, lines, credit, rostrums=(), size=(1200, 630)):
+    """A preview card: the title, a few lines of text (date and place, who was there, the
+    summary), then up to two rostrums side by side (``rostrums``: (label, seats) for
+    ``rostrum_svg``), our name and the page's link."""
+    width, height = size
+    margin = 24
+    titles = textwrap.wrap(title, 52) or [""]
+    heading = [escape(titles[0])] + (
+        [escape(textwrap.shorten(" ".join(titles[1:]), 52, placeholder="…"))] if titles[1:] else []
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/><g {TEXT}>'
+    ]
+    y = margin + 30
+    for line in heading:
+        parts.append(f'<text x="{margin}" y="{y}" font-size="34" font-weight="bold" fill="#1f2328">{line}</text>')
+        y += 42
+    y += 8
+    room = 4 if rostrums else 9
+    wrapped = [part for line in lines if line for part in textwrap.wrap(line, 95)]
+    for line in wrapped[:room]:
+        parts.append(f'<text x="{margin}" y="{y}" font-size="21" fill="#3d4650">{escape(line)}</text>')
+        y += 30
+    if len(wrapped) > room:
+        parts[-1] = parts[-1].replace("</text>", "…</text>")
+    if rostrums:
+        share = (width - 2 * margin) / len(rostrums)
+        for i, (label, seats) in enumerate(rostrums):
+            parts.append(rostrum_svg(label, seats, margin + i * share, y + 24, share - 16))
+    parts.append(f'<text x="{margin}" y="{height - 14}" font-size="16" fill="#3d4650">{escape(credit)}</text>')
+    parts.append(
+        f'<text x="{width - margin}" y="{height - 14}" text-anchor="end" font-size="20" font-weight="bold" '
+        'fill="#0b5cad">newsdash</text></g></svg>'
+    )
+    return "".join(parts)

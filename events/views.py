@@ -451,25 +451,40 @@ def export_svg(request):
     return download(HttpResponse(image, content_type="image/svg+xml; charset=utf-8"), summary, "svg")
 
 
+def rostrum(arrangement, viewpoint, label):
+    """A rostrum for a card (events.svg.card_svg): its seats left to right as drawn from the viewpoint."""
+    data, seats = previews.seating_data(arrangement)
+    seen = {charts.Viewpoint.AUDIENCE: "as the audience sees it", charts.Viewpoint.HOST: "as the host faces out"}
+    placed = [
+        (charts.seat_x(seat, data["perspective"], viewpoint), seat["row"], seat["leader"], seat["is_host"])
+        for seat in seats
+    ]
+    return f"{label}, {seen[viewpoint]}", placed
+
+
 @public_image(narrow=event_by_slug)
 def preview_event(request, slug):
+    """An event's card: its title, date and place, who was there, what happened, and its
+    rostrum when the sources say who stood where."""
     events = Event.objects.published().filter(slug=slug)
     if not events.exists():
         raise Http404("No published event here.")
-
     viewpoint = viewpoint_of(request)
+    page = request.build_absolute_uri(reverse("events:event_detail", args=[slug]))
 
-    def figure():
+    def drawn():
         event = events.with_details().get()
-        subtitle = " · ".join(part for part in [event.date_display, str(event.place or "")] if part)
+        where = " · ".join(part for part in [event.date_display, str(event.place or "")] if part)
+        people = [
+            f"{participation.leader.name} ({participation.leader.country})"
+            for participation in event.participations.all()
+        ]
+        lines = [where, "With " + ", ".join(people) if people else "", event.summary]
         arrangement = next(iter(event.arrangements.all()), None)
-        if arrangement:
-            data, seats = previews.seating_data(arrangement)
-            return charts.preview_figure(charts.seating_figure(data, seats, viewpoint), event.title, subtitle)
-        leaders = ", ".join(participation.leader.name for participation in event.participations.all())
-        return charts.card_figure(event.title, [subtitle, leaders, event.summary])
+        rostrums = [rostrum(arrangement, viewpoint, arrangement.name)] if arrangement else []
+        return previews.rasterise(svg.card_svg(event.title, lines, page, rostrums))
 
-    return png(request, "event", (slug, viewpoint), lambda: previews.draw(figure()))
+    return png(request, "event", (slug, viewpoint), drawn)
 
 
 @public_image(narrow=compared_events)
@@ -483,16 +498,21 @@ def preview_compare(request):
     if any(value not in found for value in chosen):
         raise Http404("No such pair of published seating arrangements.")
     viewpoint = viewpoint_of(request)
+    page = request.build_absolute_uri(reverse("events:seating_compare") + f"?a={chosen[0]}&b={chosen[1]}")
 
-    def figure():
-        pair = [previews.seating_data(found[value]) for value in chosen]
-        leaders, countries = charts.shared_between(pair[0][1], pair[1][1])
-        left, right = (charts.seating_figure(data, seats, viewpoint, leaders | countries) for data, seats in pair)
-        title = " and ".join(found[value].event.title for value in chosen)
-        subtitle = "Who stood where; ringed: at both" if leaders | countries else "Who stood where"
-        return charts.preview_figure(charts.side_by_side(left, right), title, subtitle)
+    def drawn():
+        pair = [found[value] for value in chosen]
+        leaders, countries = charts.shared_between(*(arrangement.as_chart_data()[1] for arrangement in pair))
+        title = " and ".join(arrangement.event.title for arrangement in pair)
+        both = sorted(leaders) + sorted(countries - {None})
+        lines = ["Who stood where" + (": at both, " + ", ".join(both) if both else "")]
+        rostrums = [
+            rostrum(arrangement, viewpoint, f"{arrangement.event.start_date.year}: {arrangement.name}")
+            for arrangement in pair
+        ]
+        return previews.rasterise(svg.card_svg(title, lines, page, rostrums))
 
-    return png(request, "compare", (*chosen, viewpoint), lambda: previews.draw(figure()))
+    return png(request, "compare", (*chosen, viewpoint), drawn)
 
 
 @public_image(narrow=events_of_leader)

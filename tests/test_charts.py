@@ -136,8 +136,6 @@ def test_quotes_reach_plotly_as_typed_and_markup_stays_escaped():
     preview = charts.preview_figure(figure, QUOTED, QUOTED)
     heading = preview["layout"]["annotations"][-2]["text"]
     assert heading == f"<b>{QUOTED_FOR_PLOTLY}</b><br><span style='font-size:16px'>{QUOTED_FOR_PLOTLY}</span>"
-    card = charts.card_figure(QUOTED, [QUOTED])
-    assert card["layout"]["annotations"][0]["text"] == QUOTED_FOR_PLOTLY
     shown = [
         hover,
         heading,
