@@ -1,6 +1,5 @@
-"""How long a link preview image takes: its first drawing (a timeline's or a leader's: our
-SVG through resvg; an event's seating diagram: kaleido starting Debian's Chromium) and every
-later request (from the cache), on the parade dataset.
+"""How long a link preview image takes: its first drawing (our own SVG through resvg) and
+every later request (from the cache), on the parade dataset.
 
 Run with `make bench-previews`. Writes bench/results/previews.md and prints it.
 """
@@ -52,10 +51,10 @@ def main():
             "|---|---|---|---|---|",
             *rows,
             "",
-            "A first request draws the 1200x630 PNG: a timeline's and a leader's from our own SVG",
-            "through resvg, with no browser; an event's seating diagram through kaleido, which starts",
-            "Chromium. Pages only link to it, so no page waits for it. Later requests are served from",
-            "the cache until the data changes.",
+            "A first request works out the view and draws the 1200x630 PNG from our own SVG through",
+            "resvg, with no browser (a timeline, a leader's timeline, an event's card with its rostrum);",
+            "only a view of counts still goes through kaleido and Chromium. Pages only link to it, so",
+            "no page waits for it. Later requests are served from the cache until the data changes.",
             "",
         ]
     )
