@@ -163,10 +163,12 @@ def test_an_article_file_over_2_mb_says_its_size_and_the_limit(editor_client):
 
 
 def import_page(editor_client, markup):
+    """The response, and the seconds of work (this thread's CPU time, as the reading's own
+    limit counts them: waits for a core on a busy machine are not the page's doing)."""
     upload = SimpleUploadedFile("page.html", markup.encode())
-    start = time.monotonic()
+    start = time.thread_time()
     response = editor_client.post(IMPORT, {"file": upload, "stage": "analyse"})
-    return response, time.monotonic() - start
+    return response, time.thread_time() - start
 
 
 @pytest.mark.django_db
@@ -204,16 +206,16 @@ def test_a_deep_but_ordinary_page_is_still_read(editor_client):
 
 
 def test_markdown_built_to_be_slow_reads_in_a_moment():
-    start = time.monotonic()
+    start = time.thread_time()
     article.read("[" * 199_000)  # each bracket a link's possible start: 2 s and more, read in full
-    assert time.monotonic() - start < 1
+    assert time.thread_time() - start < 1
 
 
 def test_a_text_over_the_limit_is_refused_before_it_is_parsed():
-    start = time.monotonic()
+    start = time.thread_time()
     with pytest.raises(article.Unreadable, match="a source holds at most 200,000"):
         article.read("[" * 600_000)
-    assert time.monotonic() - start < 1
+    assert time.thread_time() - start < 1
 
 
 # Lockouts
