@@ -294,6 +294,16 @@
 
   // What opened the event panel, to return to when it closes; Escape closes it.
   var opener = null;
+  function returnFocus() {
+    // The link itself, or the same link if the results were drawn again meanwhile.
+    var href = opener && opener.getAttribute && opener.getAttribute("href");
+    var back = opener && opener.isConnected ? opener : null;
+    if (!back && href) back = document.querySelector('#results a[href="' + CSS.escape(href) + '"]');
+    if (!back) back = document.getElementById("timeline-chart");
+    if (!back) return;
+    if (back.id === "timeline-chart" && !back.hasAttribute("tabindex")) back.setAttribute("tabindex", "-1");
+    back.focus();
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var from = event.detail.elt;
     var inside = !from || from === document.body || from.closest("#event-panel");
@@ -323,8 +333,22 @@
     root.querySelectorAll("[data-timeline], [data-plotly]").forEach(draw);
   }
 
+  // A link of the results keeps the focus when the results are drawn again (after a zoom
+  // or a resize): the same link in the new results takes it.
+  var focusedHref = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var results = event.detail.target && event.detail.target.id === "results";
+    focusedHref = results && active && active.closest("#results") ? active.getAttribute("href") : null;
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    if (target.id === "results" && focusedHref) {
+      var again = target.querySelector('a[href="' + CSS.escape(focusedHref) + '"]');
+      if (again) again.focus();
+      focusedHref = null;
+    }
     if (target.id === "results") {
       var announcer = document.getElementById("announcer");
       var summary = document.getElementById("view-summary");
@@ -335,16 +359,8 @@
       syncShareTools(new URL(window.location.href));
       document.querySelectorAll("[data-timeline]").forEach(markOpen);
       if (!target.querySelector(".panel-body")) {
-        // Closed: back to where the reader opened it from.
-        // The link itself, or the same link if the results were drawn again meanwhile.
-        var back = opener && !opener.isConnected && opener.getAttribute("href")
-          ? document.querySelector('#results a[href="' + CSS.escape(opener.getAttribute("href")) + '"]')
-          : opener;
-        if (!back || !back.isConnected) back = document.getElementById("timeline-chart");
-        if (back) {
-          if (!back.hasAttribute("tabindex") && back.id === "timeline-chart") back.setAttribute("tabindex", "-1");
-          back.focus();
-        }
+        // Closed: back to where the reader opened it from, once htmx has settled the swap.
+        window.requestAnimationFrame(returnFocus);
         return;
       }
       var body = target.querySelector("[data-event]");
