@@ -219,6 +219,20 @@ def focus(marks, view, today):
     return max(first - pad, 1.0), min(last + right, float(day(datetime.date.max)))
 
 
+def keep_in_view(marks, shown):
+    """A band that crosses the view keeps its marker (and title) inside it: zoomed into
+    March 2019, the year 2019's marker would otherwise sit at mid-year, off the chart,
+    leaving a band with nothing to click or read."""
+    first, last = shown
+    inset = (MARK_PX / 2 + 1) * (last - first) / NARROW_PX
+    for mark in marks:
+        if mark.start == mark.end or mark.end < first or mark.start > last:
+            continue
+        low, high = max(mark.start, first + inset), min(mark.end, last - inset)
+        if low <= high:
+            mark.x = min(max(mark.x, low), high)
+
+
 def place(marks, lanes_count, span):
     """Each mark's sub-row in its lane: the first row where it and its label (at the wide
     width) and its mark (at the narrow width) clear the one before; past LABELLED_ROWS, a
@@ -292,6 +306,7 @@ def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):
             )
     today = float(day(today or datetime.date.today()))
     shown = focus(marks, view, today)
+    keep_in_view(marks, shown)
     per_lane = place(marks, len(order), max(shown[1] - shown[0], 1))
     first = 0
     lane_list = []

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -176,6 +177,9 @@ def fresh_cache():
 # alias, kept when the test databases are made; and pytest-django's database blocker.
 MIGRATED = {}
 BLOCKER = []
+# The databases' names before pytest-django sets up test databases: it sets up only those the
+# collected tests use, and a run of database-free tests alone must leave the real one be.
+REAL_NAMES = {alias: settings["NAME"] for alias, settings in django_settings.DATABASES.items()}
 
 
 @pytest.fixture(scope="session")
@@ -186,7 +190,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for alias in connections:
             each = connections[alias]
-            if each.settings_dict.get("TEST", {}).get("MIRROR"):
+            if each.settings_dict.get("TEST", {}).get("MIRROR") or each.settings_dict["NAME"] == REAL_NAMES[alias]:
                 continue
             if not hasattr(each, "_test_serialized_contents"):
                 each._test_serialized_contents = each.creation.serialize_db_to_string()

@@ -82,6 +82,18 @@ def test_the_links_view_is_the_range():
     assert draw([row("a", "2018-03-01")], view=view).range == (day("2018-01-01"), day("2019-12-31"))
 
 
+def test_zoomed_into_part_of_a_year_its_band_keeps_its_marker_and_title_in_view():
+    rows = [row("year", "2019-01-01", "2019-12-31", precision="year", title="Talks continue")]
+    view = (datetime.date(2019, 2, 1), datetime.date(2019, 4, 30))
+    (mark,) = draw(rows, view=view).marks
+    first, last = draw(rows, view=view).range
+    assert first < mark.x < last, "a band crossing the view has its marker inside it"
+    assert mark.label == "Talks continue"
+    assert (mark.start, mark.end) == (day("2019-01-01"), day("2019-12-31")), "the band itself is unchanged"
+    (whole,) = draw(rows).marks
+    assert day("2019-06-30") <= whole.x <= day("2019-07-03"), "seen whole, the marker stays mid-year"
+
+
 def test_long_titles_are_cut_with_an_ellipsis():
     (mark,) = draw([row("a", "2025-09-03", title="Military parade at Tiananmen Square for the 80th anniversary")]).marks
     assert mark.label == "Military parade at Tiananmen Sq…"
