@@ -4,12 +4,14 @@ thousand, the database's counts per lane and period; and a page of the table.
 The result is cached per data version, so a repeated view costs no query.
 """
 
+import dataclasses
 import datetime
 
 from django.core.paginator import Paginator
 
-from . import charts, counts, dates, layout, svg
+from . import charts, counts, dates, layout, overview, svg
 from .cache import cached
+from .lanes import Lanes
 from .models import Event
 
 DETAIL_LIMIT = 1000  # events drawn one by one; more are counted instead
@@ -27,6 +29,30 @@ class CountedPaginator(Paginator):
     def __init__(self, object_list, count):
         super().__init__(object_list, PAGE_SIZE)
         self.count = count  # in place of Paginator's cached property
+
+
+def overview_of(query, result):
+    """The strip under the chart (events.overview): the query's events over all their dates,
+    with a window over the range in view. A view of all dates has counted them already;
+    a zoomed one counts them once per filter, however it is zoomed."""
+    unit, counted = result["periods"] or cached(
+        "overview", whole(query).params(), lambda: counted_periods(whole(query)), query.moment
+    )
+    return overview.strip(counted, unit, result["range"])
+
+
+def whole(query):
+    """The query over all its dates, in lanes by kind: one lane an event, so cells sum to events."""
+    return dataclasses.replace(query, view=None, lanes=Lanes.KIND, event="", page=1)
+
+
+def counted_periods(whole):
+    events = events_of(whole)
+    stats = counts.stats(whole, events)
+    if not stats["count"]:
+        return None, []
+    unit = charts.bucket_unit(stats["first"], stats["last"])
+    return unit, overview.periods(counts.density(whole, events, unit))
 
 
 def beyond(drawing):
@@ -66,14 +92,18 @@ def build(query):
     stats = counts.stats(query, events)
     count = stats["count"]
     ordered = in_order(query, events)
-    unit, drawing = None, None
+    unit, drawing, periods = None, None, None
     if count <= DETAIL_LIMIT:
         every = ordered.rows()
         drawing = layout.timeline_layout(every, query.lanes, query.view, datetime.date.today())
     if drawing and not drawing.crowded:
         figure = charts.layout_figure(drawing)
         drawn = svg.layout_svg(drawing)
+        if count and not query.view:  # the rows are every date's: the strip is counted from them
+            by = charts.bucket_unit(stats["first"], stats["last"])
+            periods = by, overview.periods(layout.count_cells(every, Lanes.KIND, by))
         keys = [layout.KEYS[key] for key in drawing.keys]
+        shown = drawing.range
         outside = beyond(drawing)
         page = CountedPaginator(every, count).get_page(query.page)
         rows = page.object_list
@@ -83,17 +113,29 @@ def build(query):
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
         cells = layout.count_cells(every, query.lanes, unit) if drawing else counts.density(query, events, unit)
         figure = charts.density_figure(cells, unit, query.view)
+        if not query.view:  # the strip: the same counts, of every lane by kind
+            if query.lanes == Lanes.KIND:
+                by_kind = cells
+            elif drawing:
+                by_kind = layout.count_cells(every, Lanes.KIND, unit)
+            else:
+                by_kind = counts.density(whole(query), events, unit)
+            periods = unit, overview.periods(by_kind)
         # The table's page: of the rows read already, else read from the database.
         page = CountedPaginator(every if drawing else ordered, count).get_page(query.page)
         rows = page.object_list if drawing else page.object_list.rows()
         drawn = svg.lanes_svg(figure)
         keys, outside = [], None
+        first, last = query.view or (stats["first"], stats["last"])
+        shown = (layout.day(first), layout.day(last))
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
         "svg": drawn,
         "keys": keys,
         "outside": outside,
+        "range": shown,
+        "periods": periods,
         "height": figure["layout"]["height"],
         "aggregated": unit,
         "rows": rows,

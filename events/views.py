@@ -102,7 +102,7 @@ def timeline_form(request, moment, **initial):
     return made[key]
 
 
-def timeline_context(request, form):
+def timeline_context(request, form, strip=True):
     query = form.query()
     result = explorer.timeline(query)
     rows = [row | {"panel_url": request.path + query.querystring(event=row["slug"])} for row in result["rows"]]
@@ -125,6 +125,7 @@ def timeline_context(request, form):
         "aggregated": result["aggregated"],
         "chart_keys": result["keys"],
         "outside": outside,
+        "overview": explorer.overview_of(query, result) if strip and result["count"] else None,
         "pager": {
             "page": page,
             "pages": result["pages"],
@@ -195,7 +196,8 @@ def timeline(request):
 
 @public_page(narrow=timeline_events, embeddable=True)
 def embed_timeline(request):
-    context = timeline_context(request, timeline_form(request, request.pinned_at))
+    # An embed is sized to its chart, and links to the full page for exploring further.
+    context = timeline_context(request, timeline_form(request, request.pinned_at), strip=False)
     return render_explorer(request, "events/embed.html", context)
 
 

@@ -345,7 +345,8 @@ def test_queries_do_not_grow_with_events(client, url, expected):
 
 @pytest.mark.parametrize("lanes", ["leader", "country", "kind"])
 def test_past_the_detail_limit_the_database_counts_and_queries_stay_constant(client, monkeypatch, lanes):
-    """1,000 or 3,000 events over the limit: the chart is counts per lane and period, in 6 queries."""
+    """1,000 or 3,000 events over the limit: the chart is counts per lane and period, in 6 or 7
+    queries (the overview strip counts by kind, as the kind lanes already have)."""
     monkeypatch.setattr(explorer, "DETAIL_LIMIT", 100)
     leaders = [LeaderFactory(slug=f"leader-{i}") for i in range(3)]
     collection = CollectionFactory(slug="everything")
@@ -357,7 +358,7 @@ def test_past_the_detail_limit_the_database_counts_and_queries_stay_constant(cli
     assert sum(figure["data"][0]["marker"]["color"]) >= 1000
     assert "Too many events to draw one by one" in response.content.decode()
     add_events(2000, leaders, collection, start=1000)
-    assert few == queries_for(client, f"/timeline/?lanes={lanes}") == 6
+    assert few == queries_for(client, f"/timeline/?lanes={lanes}") == (6 if lanes == "kind" else 7)
 
 
 def test_zooming_in_far_enough_draws_single_events_again(client, monkeypatch):
@@ -502,3 +503,15 @@ def test_events_too_close_together_to_stand_apart_are_counted_until_the_reader_z
     body = client.get("/timeline/").content.decode()
     assert "Too many events to draw one by one at this zoom: the chart counts them per day" in body
     assert "Same day 0" in body, "the table still lists them"
+
+
+def test_the_overview_strip_covers_every_date_and_is_counted_once_however_the_view_zooms(client, dataset):
+    whole = client.get("/timeline/").content.decode()
+    assert 'class="overview"' in whole
+    assert "1959: 1 event" in whole
+    first = queries_for(client, "/timeline/?view=2018-01-01..2019-12-31")
+    again = queries_for(client, "/timeline/?view=2017-06-01..2020-12-31")
+    assert again == first - 2, "the strip's stats and counts are read once for the filters"
+    zoomed = client.get("/timeline/?view=2018-01-01..2019-12-31").content.decode()
+    assert "1959: 1 event" in zoomed, "the strip still reaches 1959"
+    assert 'aria-valuetext="January 2018 to December 2019"' in zoomed

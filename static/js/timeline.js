@@ -191,21 +191,34 @@
         }
       });
       chart.on("plotly_relayout", function (change) {
-        var url = new URL(window.location.href);
         var range = change["xaxis.range"] || [change["xaxis.range[0]"], change["xaxis.range[1]"]];
-        if (change["xaxis.autorange"]) setParam(url, "view", "");
+        if (change["xaxis.autorange"]) showView("");
         else if (range[0] && range[1]) {
           var times = milliseconds(chart._fullLayout.xaxis, range);
-          setParam(url, "view", day(times[0]) + ".." + day(times[1]));
+          showView(day(times[0]) + ".." + day(times[1]));
         }
-        else return;
-        url.searchParams.delete("page");
-        window.history.replaceState(window.history.state, "", url);
-        syncShareTools(url);
-        refetch(url);
       });
     });
   }
+
+  // A new range in view ("" for all dates): the address bar says it, then the server draws it.
+  function showView(view) {
+    var url = new URL(window.location.href);
+    setParam(url, "view", view);
+    url.searchParams.delete("page");
+    window.history.replaceState(window.history.state, "", url);
+    syncShareTools(url);
+    refetch(url);
+  }
+
+  // The overview strip's window was moved (overview.js): the chart follows, plotly's at once.
+  document.addEventListener("newsdash:view", function (event) {
+    var chart = event.target;
+    var range = [event.detail.from, event.detail.to];
+    // The address bar first: plotly.js may still be drawing, its relayout not yet heard.
+    showView(range.join(".."));
+    if (chart._fullLayout) window.Plotly.relayout(chart, { "xaxis.range": range });
+  });
 
   // After a zoom settles, ask the server for what the new range holds: the
   // events one by one once few enough, and the table and summary to match.
@@ -333,19 +346,22 @@
     root.querySelectorAll("[data-timeline], [data-plotly]").forEach(draw);
   }
 
-  // A link of the results keeps the focus when the results are drawn again (after a zoom
-  // or a resize): the same link in the new results takes it.
+  // A link of the results (or the overview's window) keeps the focus when the results are
+  // drawn again (after a zoom or a resize): the same one in the new results takes it.
   var focusedHref = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement;
     var results = event.detail.target && event.detail.target.id === "results";
-    focusedHref = results && active && active.closest("#results") ? active.getAttribute("href") : null;
+    var inside = results && active && active.closest("#results");
+    focusedHref = inside ? (active.id ? "#" + active.id : active.getAttribute("href")) : null;
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (target.id === "results" && focusedHref) {
-      var again = target.querySelector('a[href="' + CSS.escape(focusedHref) + '"]');
+      var again = focusedHref.charAt(0) === "#"
+        ? document.getElementById(focusedHref.slice(1))
+        : target.querySelector('a[href="' + CSS.escape(focusedHref) + '"]');
       if (again) again.focus();
       focusedHref = null;
     }
