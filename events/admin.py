@@ -284,7 +284,7 @@ class CitationInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
     extra = 0
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
     autocomplete_fields = ["source"]
-    fields = [("source", "stance"), "quote", "note"]
+    fields = [("source", "kind", "stance"), "quote", ("statement", "locator"), "note"]
 
 
 class OfficeInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
@@ -776,8 +776,8 @@ def first_clause(message):
 
 @admin.register(Citation)
 class CitationAdmin(HistoryAdmin):
-    list_display = ["source", "quote_start", "stance", "claim"]
-    list_filter = ["stance", "source"]
+    list_display = ["source", "kind", "quote_start", "stance", "claim"]
+    list_filter = ["kind", "stance", "source"]
     list_select_related = [
         "source",
         "event",
@@ -787,13 +787,14 @@ class CitationAdmin(HistoryAdmin):
         "seat__arrangement__event",
         "office__leader",
     ]
-    search_fields = ["quote", "source__title"]
+    search_fields = ["quote", "statement", "source__title"]
     autocomplete_fields = ["source", "event"]
     raw_id_fields = ["participation", "seat", "office"]
 
-    @admin.display(description="quote")
+    @admin.display(description="quote or statement")
     def quote_start(self, citation):
-        return citation.quote[:80] + ("…" if len(citation.quote) > 80 else "")
+        words = citation.quote or citation.statement
+        return words[:80] + ("…" if len(words) > 80 else "")
 
     @admin.display(description="backs")
     def claim(self, citation):

@@ -323,8 +323,11 @@ def seat_hover(seat, host, perspective):
     lines.append(escape(seat_position_words(seat, host, perspective)))
     for citation in seat["citations"]:
         verb = "disputed by" if citation["stance"] == "disputes" else "as reported by"
-        quote = citation["quote"] if len(citation["quote"]) <= 160 else citation["quote"][:157] + "…"
-        lines.append(f"{verb} <i>{escape(citation['source'])}</i>: “{escape(quote)}”")
+        # A reference is what the source states in our words: never in quotation marks.
+        reference = citation.get("kind") == "reference"
+        words = citation["statement"] if reference else citation["quote"]
+        words = escape(words if len(words) <= 160 else words[:157] + "…")
+        lines.append(f"{verb} <i>{escape(citation['source'])}</i>: " + (words if reference else f"“{words}”"))
     if not seat["citations"]:
         lines.append("No source cited for this seat.")
     return "<br>".join(lines)

@@ -218,6 +218,9 @@ class Leader(EditorText):
         self.search_names = folded_names(self.name, self.native_name, self.aliases)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("events:leader_detail", args=[self.slug])
+
     @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
@@ -335,6 +338,9 @@ class Source(EditorText):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:source_detail", args=[self.slug])
 
 
 def with_sources(lookup):
@@ -779,7 +785,16 @@ class Seat(EditorText):
         """The seat as a chart row; ``citations`` stand in for the saved ones (an unsaved preview)."""
         leader = self.leader
         if citations is None:
-            citations = [{"quote": c.quote, "source": c.source.title, "stance": c.stance} for c in self.citations.all()]
+            citations = [
+                {
+                    "kind": c.kind,
+                    "quote": c.quote,
+                    "statement": c.statement,
+                    "source": c.source.title,
+                    "stance": c.stance,
+                }
+                for c in self.citations.all()
+            ]
         return {
             "leader": leader.name if leader else "",
             "native_name": leader.native_name if leader else "",
@@ -794,13 +809,59 @@ class Seat(EditorText):
 CITATION_TARGETS = ("event", "participation", "seat", "office")
 
 
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations of what the public may read: a published event, a participation in one,
+        a seat at one, or an office of a leader who took part in one."""
+        published = Status.PUBLISHED
+        return self.filter(
+            Q(event__status=published)
+            | Q(participation__event__status=published)
+            | Q(seat__arrangement__event__status=published)
+            | Q(office__leader__in=Leader.objects.in_published_events())
+        )
+
+    def with_claims(self):
+        """With what each backs, for a list of them (a source's page): one query."""
+        return self.select_related(
+            "event",
+            "participation__event",
+            "participation__leader",
+            "seat__arrangement__event",
+            "seat__leader",
+            "office__leader",
+        )
+
+
 class Citation(EditorText):
+    """A source backing one claim, in one of two ways: a quote, word for word from a source
+    whose whole text newsdash holds; or a reference to published reporting we may not copy,
+    saying where in it and what it states, in our own words."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Quote: the source's own words"
+        REFERENCE = "reference", "Reference: what the source states, in our words"
+
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
         DISPUTES = "disputes", "Disputes"
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(max_length=2000, help_text="Word for word from the source.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUOTE)
+    quote = models.TextField(
+        max_length=2000, blank=True, help_text="Word for word from the source's text (a quote only)."
+    )
+    statement = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="What the source states, in our own words, never its sentences (a reference only).",
+    )
+    locator = models.CharField(
+        "where in the source",
+        max_length=200,
+        blank=True,
+        help_text="A section, paragraph or page, so a reader can find it (a reference only).",
+    )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
     note = models.TextField(blank=True, max_length=2000, help_text="Why the source supports or disputes the claim.")
     # A citation backs exactly one claim: an event, a participation, a seat or an office.
@@ -811,6 +872,7 @@ class Citation(EditorText):
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
 
+    objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -825,27 +887,61 @@ class Citation(EditorText):
                 violation_error_message="A citation backs exactly one event, participation, seat or office.",
             ),
             models.CheckConstraint(
-                condition=~Q(quote=""),
-                name="citation_has_quote",
-                violation_error_message="Quote the source's words.",
+                condition=Q(kind="quote", statement="") & ~Q(quote="")
+                | Q(kind="reference", quote="") & ~Q(statement=""),
+                name="citation_quotes_or_states",
+                violation_error_message=(
+                    "A quote gives the source's own words; a reference says what the source states, "
+                    "in our words, with no quote."
+                ),
             ),
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.REFERENCE:
+            return f"{self.source}: {self.statement[:60]}"
         return f"{self.source}: “{self.quote[:60]}”"
 
     def clean(self):
-        if self.source_id and self.quote:
-            text = self.source.full_text
-            if text and self.quote not in text:
+        if not self.source_id:
+            return
+        source = self.source
+        if self.kind == self.Kind.QUOTE and self.quote:
+            if not source.full_text:
                 raise ValidationError(
                     {
                         "quote": (
-                            f"This quote does not occur word for word in “{self.source}”. "
+                            f"newsdash does not hold the text of “{source}”, so it cannot be quoted. "
+                            "Add the article's text to the source, or cite it as a reference: what it "
+                            "states, in your own words."
+                        )
+                    }
+                )
+            if self.quote not in source.full_text:
+                raise ValidationError(
+                    {
+                        "quote": (
+                            f"This quote does not occur word for word in “{source}”. "
                             "Copy it exactly from the source's text."
                         )
                     }
                 )
+        if self.kind == self.Kind.REFERENCE:
+            missing = [name for name, value in (("outlet", source.outlet), ("address", source.url)) if not value]
+            if missing:
+                raise ValidationError(
+                    {
+                        "source": (
+                            f"A reference needs its source's {' and '.join(missing)}, so a reader can find it: "
+                            f"add {'them' if len(missing) > 1 else 'it'} to “{source}” first."
+                        )
+                    }
+                )
+
+    @property
+    def claim(self):
+        """What the citation backs, and its name: ("event", the event), ("participation", ...) ..."""
+        return next((name, getattr(self, name)) for name in CITATION_TARGETS if getattr(self, f"{name}_id"))
 
 
 class CollectionQuerySet(models.QuerySet):

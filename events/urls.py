@@ -13,6 +13,7 @@ urlpatterns = [
     path("timeline/export.svg", views.export_svg, name="export_svg"),
     path("embed/timeline/", views.embed_timeline, name="embed_timeline"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("leaders/", views.leader_list, name="leader_list"),
     path("leaders/options/", views.leader_options, name="leader_options"),
     path("leaders/<slug:slug>/", views.leader_detail, name="leader_detail"),

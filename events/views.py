@@ -26,7 +26,7 @@ from .cache import cached
 from .decorators import public_image, public_page
 from .forms import SeatingCompareForm, TimelineForm
 from .lanes import Lanes
-from .models import Collection, Country, Event, Leader, SeatingArrangement
+from .models import Collection, Country, Event, Leader, SeatingArrangement, Source
 
 
 def form_choices(moment=None):
@@ -82,6 +82,11 @@ def event_by_slug(request, events, at, slug):
 
 def events_of_leader(request, events, at, slug):
     return events.for_leaders([slug])
+
+
+def events_cited_by(request, events, at, slug):
+    cited = Q(citations__source__slug=slug) | Q(participations__citations__source__slug=slug)
+    return events.filter(cited | Q(arrangements__seats__citations__source__slug=slug)).distinct()
 
 
 def compared_events(request, events, at):
@@ -251,6 +256,17 @@ def event_detail(request, slug):
     if request.htmx and request.htmx.target == "seating" and not request.htmx.history_restore_request:
         return push_url(render(request, f"{template}#seating", context), request.get_full_path())
     return render(request, template, context)
+
+
+@public_page(narrow=events_cited_by)
+def source_detail(request, slug):
+    """A source and everything public it backs, with the quotes or statements, so a reader
+    can check all that newsdash rests on it."""
+    source = get_object_or_404(Source, slug=slug)
+    citations = list(source.citations.public().with_claims().order_by("pk"))
+    if not citations:
+        raise Http404("No published fact cites this source.")
+    return render(request, "events/source_detail.html", {"source": source, "citations": citations})
 
 
 @public_page(narrow=compared_events)

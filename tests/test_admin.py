@@ -44,6 +44,7 @@ def event_form(source, kim, xi, putin, **overrides):
         "end_precision": "day",
         **management("citations", 1),
         "citations-0-source": source.pk,
+        "citations-0-kind": "quote",
         "citations-0-stance": "supports",
         "citations-0-quote": "Kim Jong Un will attend the parade in Beijing.",
         **management("participations", 2),
@@ -51,6 +52,7 @@ def event_form(source, kim, xi, putin, **overrides):
         "participations-0-role": "guest",
         **management("participations-0-citations", 1),
         "participations-0-citations-0-source": source.pk,
+        "participations-0-citations-0-kind": "quote",
         "participations-0-citations-0-stance": "supports",
         "participations-0-citations-0-quote": "Kim Jong Un will attend the parade in Beijing.",
         "participations-1-leader": xi.pk,
@@ -68,6 +70,7 @@ def event_form(source, kim, xi, putin, **overrides):
             f"arrangements-0-seats-{i}-position": str(position),
             **management(f"arrangements-0-seats-{i}-citations", 1),
             f"arrangements-0-seats-{i}-citations-0-source": source.pk,
+            f"arrangements-0-seats-{i}-citations-0-kind": "quote",
             f"arrangements-0-seats-{i}-citations-0-stance": "supports",
             f"arrangements-0-seats-{i}-citations-0-quote": (
                 "Kremlin officials said Kim will be seated to the left of Xi Jinping."

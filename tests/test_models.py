@@ -102,9 +102,25 @@ def test_a_quote_must_occur_word_for_word_in_the_stored_source_text():
     citation.full_clean()
 
 
-def test_a_source_without_stored_text_accepts_any_quote():
-    citation = Citation(source=SourceFactory(full_text=""), event=EventFactory(), quote="Words from print.")
-    citation.full_clean()
+def test_a_source_whose_text_we_do_not_hold_cannot_be_quoted_only_referenced():
+    source = SourceFactory(full_text="", outlet="Yonhap", url="https://example.org/report")
+    quoted = Citation(source=source, event=EventFactory(), quote="Words from print.")
+    assert "cite it as a reference" in messages_of(quoted)
+    referenced = Citation(
+        source=source, event=EventFactory(), kind="reference", statement="Says Kim arrived by train.", locator="para 2"
+    )
+    referenced.full_clean()
+
+
+def test_a_reference_is_in_our_words_and_names_where_to_find_it():
+    unknown = SourceFactory(full_text="", outlet="", url="")
+    nowhere = Citation(source=unknown, event=EventFactory(), kind="reference", statement="Says so.")
+    assert "needs its source's outlet and address" in messages_of(nowhere)
+    source = SourceFactory(full_text="", outlet="Yonhap", url="https://example.org/report")
+    both = Citation(source=source, event=EventFactory(), kind="reference", statement="Says so.", quote="Says so.")
+    assert saving_fails(both), "a reference carries no quote"
+    empty = Citation(source=source, event=EventFactory(), kind="reference")
+    assert saving_fails(empty), "a reference states something"
 
 
 def test_a_citation_backs_exactly_one_claim():

@@ -17,6 +17,7 @@ PAGES = [
     "/events/beijing-military-parade-2025/",
     "/leaders/",
     "/leaders/kim-jong-un/",
+    "/sources/kim-jong-un-to-attend-beijing-parade/",
     "/collections/kim-jong-un-and-china/",
     "/seating/compare/",
     "/timeline/export.csv",

@@ -188,10 +188,17 @@ class Loader:
             raise DatasetError(f"{where}: every fact needs at least one citation.")
         for k, item in enumerate(items):
             cited = f"{where}.citations[{k}]"
-            read(item, cited, ["source", "quote"], ["stance", "note"])
+            # A quote (the source's words), or a reference: what it states, in ours, and where.
+            if "statement" in item:
+                read(item, cited, ["source", "statement", "where"], ["stance", "note"])
+                key = {"kind": Citation.Kind.REFERENCE, "statement": item["statement"]}
+                values = {"locator": item["where"]}
+            else:
+                read(item, cited, ["source", "quote"], ["stance", "note"])
+                key, values = {"kind": Citation.Kind.QUOTE, "quote": item["quote"]}, {}
             source = self.ref(self.sources, item["source"], cited, "source")
-            values = {"stance": item.get("stance") or Citation.Stance.SUPPORTS, "note": item.get("note") or ""}
-            self.upsert(Citation, cited, {"source": source, "quote": item["quote"], **target}, values)
+            values |= {"stance": item.get("stance") or Citation.Stance.SUPPORTS, "note": item.get("note") or ""}
+            self.upsert(Citation, cited, {"source": source, **key, **target}, values)
 
     def load_event(self, item, i):
         where = f"events[{i}] ({item.get('slug')})"
