@@ -287,6 +287,38 @@ class CitationInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
     fields = [("source", "kind", "stance"), "quote", ("statement", "locator"), "note"]
 
 
+class EventCitationFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """An event's citations, read with the event the form is saving: a published event
+    has at least one, and an outcome (took place, did not) of an event reported as
+    scheduled or possible rests on a citation that settles it."""
+
+    def clean(self):
+        super().clean()
+        event = self.instance
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and (form.instance.pk or form.has_changed())
+        ]
+        if event.status == Status.PUBLISHED and not kept:
+            raise forms.ValidationError(
+                "A published event needs a source: add a citation here, or keep the event as a draft."
+            )
+        before = Event.objects.filter(pk=event.pk).values_list("reported_as", flat=True).first() if event.pk else None
+        settled = any(form.cleaned_data.get("settles") for form in kept)
+        if before in Event.EXPECTED and event.reported_as in Event.OUTCOMES and not settled:
+            outcome = "took place" if event.reported_as == Event.ReportedAs.HAPPENED else "did not take place"
+            raise forms.ValidationError(
+                f"It was reported as {Event.ReportedAs(before).label.lower()}: to record that it {outcome}, "
+                "cite the source that reports it and tick “settles the outcome”."
+            )
+
+
+class EventCitationInline(CitationInline):
+    formset = EventCitationFormSet
+    fields = [("source", "kind", "stance", "settles"), "quote", ("statement", "locator"), "note"]
+
+
 class OfficeInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
     model = Office
     extra = 0
@@ -583,7 +615,7 @@ class EventAdmin(Withdrawable, HistoryAdmin):
         ),
         ("Where and what", {"fields": ["place", "summary"]}),
     ]
-    inlines = [CitationInline, ParticipationInline, ArrangementInline]
+    inlines = [EventCitationInline, ParticipationInline, ArrangementInline]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting a deleted event also brings back what was deleted with it."""

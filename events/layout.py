@@ -55,7 +55,7 @@ KEYS = {
     "band": "a band spans the month or year a date is known to, or an event's start to end",
     "third": "early, mid or late: a band over that third of the year or month",
     "fade": "as early as: the band fades toward the later dates it may be",
-    "hollow": "hollow: reported as scheduled or possible",
+    "hollow": "hollow: reported as scheduled or possible, or as not having taken place",
 }
 
 THIRDS = {Qualifier.EARLY: (0, 1), Qualifier.MID: (1, 2), Qualifier.LATE: (2, 3)}

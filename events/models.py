@@ -565,6 +565,11 @@ class Event(EditorText):
         HAPPENED = "happened", "Happened"
         SCHEDULED = "scheduled", "Scheduled"
         POSSIBLE = "possible", "Possible"
+        NOT_HELD = "not_held", "Did not take place"
+
+    # Reported ahead of time; its outcome, either way, is known only from a source that settles it.
+    EXPECTED = (ReportedAs.SCHEDULED, ReportedAs.POSSIBLE)
+    OUTCOMES = (ReportedAs.HAPPENED, ReportedAs.NOT_HELD)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -587,7 +592,10 @@ class Event(EditorText):
         max_length=10,
         choices=ReportedAs.choices,
         default=ReportedAs.HAPPENED,
-        help_text="Whether the sources report it as done, scheduled or only possible.",
+        help_text=(
+            "Whether the sources report it as done, scheduled, only possible, or as not having taken place. "
+            "Scheduled or possible becomes done or not held only with a citation that settles it."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     participants = models.ManyToManyField(Leader, through="Participation", related_name="events")
@@ -638,6 +646,12 @@ class Event(EditorText):
     @property
     def date_display(self):
         return dates.display(vars(self))
+
+    @property
+    def settled_by(self):
+        """The citations whose sources report the outcome (it took place, or did not), from
+        those prefetched."""
+        return [citation for citation in self.citations.all() if citation.settles]
 
     @property
     def is_published(self):
@@ -856,6 +870,11 @@ class Citation(EditorText):
         blank=True,
         help_text="What the source states, in our own words, never its sentences (a reference only).",
     )
+    settles = models.BooleanField(
+        "settles the outcome",
+        default=False,
+        help_text="This source reports whether the event, once scheduled or possible, took place.",
+    )
     locator = models.CharField(
         "where in the source",
         max_length=200,
@@ -894,6 +913,11 @@ class Citation(EditorText):
                     "A quote gives the source's own words; a reference says what the source states, "
                     "in our words, with no quote."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(settles=False) | Q(event__isnull=False),
+                name="citation_settles_an_event",
+                violation_error_message="Only a citation of an event settles whether it took place.",
             ),
         ]
 

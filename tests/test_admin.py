@@ -189,7 +189,7 @@ def test_a_mistake_in_the_add_form_is_explained_and_nothing_is_saved(
 
 
 def test_history_records_a_change_and_reverts_it(editor_client):
-    event = EventFactory(title="Parade in Beijing")
+    event = EventFactory(title="Parade in Beijing", status=Status.DRAFT)  # a published one needs a source
     url = reverse("admin:events_event_change", args=[event.pk])
     form = {
         "title": "Parade in Pyongyang",
@@ -389,3 +389,67 @@ def test_a_save_over_another_editors_is_refused_and_shows_their_changes(client, 
     assert again.status_code == 302, "reopened on the latest version, the save goes through"
     event.refresh_from_db()
     assert (event.title, event.summary) == ("Beijing military parade", "Ana's summary.")
+
+
+def cited_in_form(citation, **changes):
+    """The event form's row for a citation it already has."""
+    row = {
+        "id": citation.pk,
+        "event": citation.event_id,
+        "source": citation.source_id,
+        "kind": citation.kind,
+        "stance": citation.stance,
+        "quote": citation.quote,
+    } | changes
+    return {**management("citations", 1, 1), **{f"citations-0-{key}": value for key, value in row.items()}}
+
+
+def test_an_event_is_published_from_its_form_only_with_a_source(editor_client):
+    event = EventFactory(status=Status.DRAFT)
+    response = change_event(editor_client, event, opened_version(editor_client, event), status=Status.PUBLISHED)
+    assert "A published event needs a source" in form_errors(response)
+    event.refresh_from_db()
+    assert event.status == Status.DRAFT
+    CitationFactory(event=event)
+    response = change_event(
+        editor_client,
+        event,
+        opened_version(editor_client, event),
+        status=Status.PUBLISHED,
+        **cited_in_form(event.citations.get()),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == Status.PUBLISHED
+
+
+def test_a_scheduled_event_takes_place_only_on_a_source_that_settles_it(editor_client, client):
+    event = EventFactory(status=Status.PUBLISHED, reported_as=Event.ReportedAs.SCHEDULED, title="Parade")
+    citation = CitationFactory(event=event)
+    version = opened_version(editor_client, event)
+    response = change_event(editor_client, event, version, reported_as="happened", **cited_in_form(citation))
+    assert "It was reported as scheduled: to record that it took place" in html.unescape(form_errors(response))
+    event.refresh_from_db()
+    assert event.reported_as == Event.ReportedAs.SCHEDULED
+
+    settled = cited_in_form(citation, settles="on")
+    response = change_event(editor_client, event, version, reported_as="happened", **settled)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.reported_as == Event.ReportedAs.HAPPENED
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Took place, as reported by" in page
+    assert citation.source.title in page
+
+
+def test_a_possible_event_that_did_not_take_place_says_so_and_who_says(editor_client, client):
+    event = EventFactory(status=Status.PUBLISHED, reported_as=Event.ReportedAs.POSSIBLE)
+    citation = CitationFactory(event=event)
+    version = opened_version(editor_client, event)
+    response = change_event(editor_client, event, version, reported_as="not_held", **cited_in_form(citation))
+    assert "to record that it did not take place" in html.unescape(form_errors(response))
+    settled = cited_in_form(citation, settles="on")
+    assert change_event(editor_client, event, version, reported_as="not_held", **settled).status_code == 302
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Did not take place, as reported by" in page
+    assert "did not take place</span>" in client.get("/timeline/").content.decode(), "the table tags it"

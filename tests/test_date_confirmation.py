@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import dates
-from events.models import Event, Office
+from events.models import Event, Office, Status
 
 from .factories import CountryFactory, EventFactory, LeaderFactory
 from .test_admin import event_form, management, people  # noqa: F401 (people is a fixture)
@@ -77,7 +77,7 @@ def change_form(client, event, **changes):
 
 
 def test_an_event_saved_with_a_confirmed_date_is_not_asked_again(editor_client):
-    event = EventFactory(title="Old", start_date=datetime.date(1750, 5, 5))
+    event = EventFactory(title="Old", start_date=datetime.date(1750, 5, 5), status=Status.DRAFT)
     response = editor_client.post(*change_form(editor_client, event, title="Old, retitled"))
     assert response.status_code == 302, response.content.decode()[:2000]
     event.refresh_from_db()

@@ -190,12 +190,13 @@ class Loader:
             cited = f"{where}.citations[{k}]"
             # A quote (the source's words), or a reference: what it states, in ours, and where.
             if "statement" in item:
-                read(item, cited, ["source", "statement", "where"], ["stance", "note"])
+                read(item, cited, ["source", "statement", "where"], ["stance", "note", "settles"])
                 key = {"kind": Citation.Kind.REFERENCE, "statement": item["statement"]}
                 values = {"locator": item["where"]}
             else:
-                read(item, cited, ["source", "quote"], ["stance", "note"])
+                read(item, cited, ["source", "quote"], ["stance", "note", "settles"])
                 key, values = {"kind": Citation.Kind.QUOTE, "quote": item["quote"]}, {}
+            values["settles"] = bool(item.get("settles"))
             source = self.ref(self.sources, item["source"], cited, "source")
             values |= {"stance": item.get("stance") or Citation.Stance.SUPPORTS, "note": item.get("note") or ""}
             self.upsert(Citation, cited, {"source": source, **key, **target}, values)
