@@ -160,6 +160,11 @@ class LeaderQuerySet(models.QuerySet):
             return self.none()
         return self.filter(search_names__contains=needle)
 
+    def public(self):
+        """Leaders who took part in a published event: those with a public page. Once each."""
+        taking_part = Participation.objects.filter(leader=OuterRef("pk"), event__status=Status.PUBLISHED)
+        return self.filter(Exists(taking_part))
+
     def in_published_events(self):
         """Leaders at a published event (repeated once per such event: add ``distinct()``)."""
         return self.filter(participations__event__status=Status.PUBLISHED)
@@ -692,10 +697,18 @@ class SeatingArrangementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(event__status=Status.PUBLISHED)
 
-    def sharing_a_leader(self, leaders, *, besides):
-        """Arrangements of events other than ``besides`` with a seat for any of ``leaders``
-        (their ids): what an event's page offers to compare its seating with."""
-        return self.filter(seats__leader__in=leaders).exclude(event=besides).select_related("event").distinct()
+    def comparable_with(self, event, leaders):
+        """What an event's page offers to compare its seating with: the arrangements of other
+        events of its kind (the other parades' rostrums) and of any event with a seat for one
+        of ``leaders`` (their ids), earliest first."""
+        alike = Q(event__kind=event.kind) | Q(seats__leader__in=leaders)
+        return (
+            self.filter(alike)
+            .exclude(event=event)
+            .select_related("event")
+            .distinct()
+            .order_by("event__start_date", "pk")
+        )
 
     def with_seats(self):
         return self.select_related("event").prefetch_related(
@@ -832,7 +845,7 @@ class CitationQuerySet(models.QuerySet):
             Q(event__status=published)
             | Q(participation__event__status=published)
             | Q(seat__arrangement__event__status=published)
-            | Q(office__leader__in=Leader.objects.in_published_events())
+            | Q(office__leader__in=Leader.objects.public())
         )
 
     def with_claims(self):

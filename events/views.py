@@ -243,8 +243,7 @@ def event_detail(request, slug):
     viewpoint = viewpoint_of(request)
     arrangements = list(event.arrangements.all())
     leaders = {seat.leader_id for arrangement in arrangements for seat in arrangement.seats.all() if seat.leader_id}
-    # No seated leader, no query: Django answers a filter on an empty list itself.
-    others = list(SeatingArrangement.objects.published().sharing_a_leader(leaders, besides=event))
+    others = list(SeatingArrangement.objects.published().comparable_with(event, leaders)) if arrangements else []
     context = {
         "event": event,
         "viewpoint": viewpoint,
@@ -304,9 +303,12 @@ def seating_compare(request):
 
 @public_page(narrow=events_of_leader)
 def leader_detail(request, slug):
-    leader = get_object_or_404(
-        Leader.objects.select_related("country").prefetch_related("offices__citations__source"), slug=slug
-    )
+    leaders = Leader.objects.select_related("country").prefetch_related("offices__citations__source")
+    # A leader with no published event (one an import made for a draft) is not public yet;
+    # editors may look, as they preview drafts.
+    if not request.user.is_staff or request.pinned_at:
+        leaders = leaders.public()
+    leader = get_object_or_404(leaders, slug=slug)
     rows = Event.objects.published().for_leaders([slug]).chronological().rows()
     drawing = layout.timeline_layout(rows, Lanes.KIND, today=datetime.date.today())
     figure = charts.layout_figure(drawing)

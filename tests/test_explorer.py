@@ -127,6 +127,7 @@ def test_drafts_never_reach_the_public(client):
     CitationFactory(event=EventFactory(slug="secret", title="Secret draft", status=Status.DRAFT))
     leader = LeaderFactory(slug="kim")
     ParticipationFactory(event=Event.objects.get(slug="secret"), leader=leader)
+    ParticipationFactory(event=EventFactory(title="Public meeting"), leader=leader)  # so kim's page is public
     collection = CollectionFactory(slug="c")
     collection.entries.create(event=Event.objects.get(slug="secret"))
     for url in [

@@ -201,6 +201,16 @@ def test_compare_puts_two_rostrums_side_by_side_and_marks_what_they_share(client
 
 
 @pytest.mark.django_db
+def test_a_parades_page_links_to_the_other_parades_rostrums_though_no_leader_sat_at_both(client):
+    old, new = two_rostrums()  # both parades; no leader at both
+    meeting = ArrangementFactory(event=EventFactory(title="A meeting", kind="meeting"), name="Table")
+    SeatFactory(arrangement=meeting, leader=LeaderFactory(name="Someone else"), position=0, is_host=True)
+    content = client.get(new.event.get_absolute_url()).content.decode()
+    assert f"/seating/compare/?a={new.pk}&amp;b={old.pk}" in content
+    assert f"b={meeting.pk}" not in content, "an arrangement of another kind, with no leader in common, is not offered"
+
+
+@pytest.mark.django_db
 def test_the_event_page_links_to_comparisons_with_shared_leaders(client):
     old, new = two_rostrums()
     SeatFactory(arrangement=old, leader=Seat.objects.get(arrangement=new, position=-1).leader, position=1)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Citation, Status
@@ -91,3 +92,13 @@ def test_a_source_page_costs_the_same_queries_however_many_facts_it_backs(client
                 source=source, participation=participation, kind="reference", statement="Says so.", locator="p1"
             )
     assert queries(few) == queries(many)
+
+
+def test_a_leader_with_no_published_event_has_no_public_page(editor_client):
+    leader = LeaderFactory(name="Imported for a draft")
+    ParticipationFactory(leader=leader, event=EventFactory(status=Status.DRAFT))
+    public = Client()
+    assert public.get(leader.get_absolute_url()).status_code == 404
+    assert editor_client.get(leader.get_absolute_url()).status_code == 200, "editors may look, as at drafts"
+    ParticipationFactory(leader=leader, event=EventFactory(status=Status.PUBLISHED))
+    assert public.get(leader.get_absolute_url()).status_code == 200
