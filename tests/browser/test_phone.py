@@ -21,11 +21,13 @@ STATES = {
     "timeline, an event open": f"/timeline/?event={PARADE}",
     "timeline, a leader's events": "/timeline/?leader=kim-jong-un",
     "timeline, a search": "/timeline/?q=kim",
+    "timeline, zoomed": "/timeline/?view=2018-01-01..2019-12-31",
     "timeline, no events": "/timeline/?q=nothing-is-called-this",
     "timeline, a link with problems": "/timeline/?from=banana&leader=nobody",
     "event": f"/events/{PARADE}/",
     "leader": "/leaders/kim-jong-un/",
     "leaders": "/leaders/",
+    "source": "/sources/kim-jong-un-to-attend-beijing-parade/",
     "collection": "/collections/kim-jong-un-and-china/",
     "seating comparison": "/seating/compare/?a={seating}&b={seating}",
     "seating comparison, nothing chosen": "/seating/compare/",
@@ -61,7 +63,7 @@ COVERED = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
 
 
 def url_of(site, state):
-    return site + STATES[state].format(seating=SeatingArrangement.objects.get().pk)
+    return site + STATES[state].format(seating=SeatingArrangement.objects.filter(event__slug=PARADE).get().pk)
 
 
 def draw_with_plotly(page):
