@@ -264,6 +264,15 @@ class Office(EditorText):
     def end_display(self):
         return dates.format_date(self.end_date, self.end_precision)
 
+    def held_over(self, first, last):
+        """Whether the office may have been held at some time from ``first`` to ``last``, as
+        precisely as its dates are known; an office with no dates is not placed in time."""
+        if self.start_date is None and self.end_date is None:
+            return False
+        began = self.start_date is None or dates.normalise(self.start_date, self.start_precision) <= last
+        ended = self.end_date is not None and dates.period_end(self.end_date, self.end_precision) < first
+        return began and not ended
+
 
 class Place(EditorText):
     name = models.CharField(max_length=200, help_text="E.g. Tiananmen Square.")
@@ -367,7 +376,7 @@ class EventQuerySet(models.QuerySet):
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("leader__country").prefetch_related(
-                    with_sources("citations")
+                    with_sources("citations"), "leader__offices"
                 ),
             ),
             models.Prefetch("arrangements", queryset=SeatingArrangement.objects.with_seats()),
@@ -691,6 +700,14 @@ class Participation(EditorText):
 
     def __str__(self):
         return f"{self.leader} ({self.get_role_display().lower()})"
+
+    @property
+    def offices_then(self):
+        """The participant's offices held at the time of the event (from those prefetched):
+        "President" in one report and "former president" in another read against the dates."""
+        event = self.event
+        last = event.period_end or dates.period_end(event.start_date, event.start_precision)
+        return [office for office in self.leader.offices.all() if office.held_over(event.start_date, last)]
 
 
 class SeatingArrangementQuerySet(models.QuerySet):
