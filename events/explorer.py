@@ -1,5 +1,6 @@
 """What the timeline shows for a query: its events one by one, or, past a few
-thousand, the database's counts per lane and period; and a page of the table.
+thousand, the database's counts per lane and period (events.layout's drawing of either);
+and a page of the table.
 
 The result is cached per data version, so a repeated view costs no query.
 """
@@ -54,13 +55,6 @@ def in_order(query, events):
     return events.chronological()
 
 
-def drawing(query):
-    """The view's layout (events.layout), for an image of it: its events one by one."""
-    return layout.timeline_layout(
-        in_order(query, events_of(query)).rows(), query.lanes, query.view, datetime.date.today()
-    )
-
-
 def build(query):
     events = events_of(query)
     stats = counts.stats(query, events)
@@ -82,16 +76,19 @@ def build(query):
         # until the reader zooms in.
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
         cells = layout.count_cells(every, query.lanes, unit) if drawing else counts.density(query, events, unit)
-        figure = charts.density_figure(cells, unit, query.view)
         # The table's page: of the rows read already, else read from the database.
         page = CountedPaginator(every if drawing else ordered, count).get_page(query.page)
         rows = page.object_list if drawing else page.object_list.rows()
-        drawn = svg.lanes_svg(figure)
+        drawing = layout.counted_layout(cells, unit, query.view, datetime.date.today())
+        figure = charts.density_figure(drawing)
+        drawn = svg.layout_svg(drawing)
         keys, outside = [], None
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
         "svg": drawn,
+        # Kept for the view's images (events.svg.image_svg), which so read nothing more.
+        "drawing": drawing,
         "keys": keys,
         "outside": outside,
         "height": figure["layout"]["height"],

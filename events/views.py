@@ -10,7 +10,6 @@ published events, whichever template or partial renders them.
 """
 
 import datetime
-import json
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -373,7 +372,7 @@ def export_timelinejs(request):
     return export(request, lambda query, rows: JsonResponse(exports.timelinejs_data(query, rows)))
 
 
-# Link preview images (og:image): the view's own figure, drawn on the server.
+# Link preview images (og:image): the view's own drawing, drawn on the server by resvg.
 
 
 def png(request, name, parts, make):
@@ -425,9 +424,8 @@ def preview_timeline(request):
     title, summary, page, result = timeline_picture(request, query)
 
     def drawn():
-        if result["aggregated"]:  # counts, not events: a plotly figure still
-            return previews.draw(charts.preview_figure(json.loads(result["figure_json"]), title, summary))
-        return previews.rasterise(svg.image_svg(explorer.drawing(query), title, summary, page))
+        # The view's drawing, of its events or their counts, as its page read it (cached).
+        return previews.rasterise(svg.image_svg(result["drawing"], title, summary, page))
 
     response = png(request, "timeline", query.params(event="", page=""), drawn)
     if request.GET.get("download") and response.status_code == 200:
@@ -437,17 +435,16 @@ def preview_timeline(request):
 
 @public_page(narrow=timeline_events)
 def export_svg(request):
-    """The view as an SVG file, drawn as the PNG is; a view of counts has no drawing of its
-    events to give, and says so."""
+    """The view as an SVG file, drawn as the PNG is: its events, or their counts per period;
+    a bad query is refused, naming what is wrong."""
     form = timeline_form(request, request.pinned_at)
     query = form.query()
-    title, summary, page, result = timeline_picture(request, query)
-    if form.notices or result["aggregated"]:
-        problems = form.notices or [f"{result['count']:,} events are too many to draw one by one: zoom in first."]
+    if form.notices:
         return HttpResponseBadRequest(
-            "No SVG for this view:\n" + "\n".join(problems), content_type="text/plain; charset=utf-8"
+            "No SVG for this view:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
         )
-    image = svg.image_svg(explorer.drawing(query), title, summary, page)
+    title, summary, page, result = timeline_picture(request, query)
+    image = svg.image_svg(result["drawing"], title, summary, page)
     return download(HttpResponse(image, content_type="image/svg+xml; charset=utf-8"), summary, "svg")
 
 
