@@ -86,7 +86,8 @@ def main():
             "# Link preview images: drawing and serving",
             "",
             f"{time.strftime('%Y-%m-%d')}, {platform.node()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}; `make bench-previews`. {RUNS} runs each, in-process, ms.",
+            f"{platform.python_version()}; `make bench-previews`. {RUNS} runs each, in-process, ms; load average "
+            f"{os.getloadavg()[0]:.1f} at the end (the machine's other work slows the wall clock, not the CPU).",
             "",
             "| preview | first request p50 (drawn) | its CPU p50 | slowest | cached p50 | PNG KB |",
             "|---|---|---|---|---|---|",

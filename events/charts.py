@@ -472,6 +472,7 @@ def density_figure(drawing):
     their number on it where it fits at the reader's width and zoom. Clicking one zooms into
     its period (its customdata is that range, as a view's link gives it)."""
     traces, annotations = [], []
+    lanes = [escape(lane.name) for lane in drawing.lanes]
     if drawing.cells:
         traces.append(
             {
@@ -494,7 +495,7 @@ def density_figure(drawing):
                 "customdata": [cell.period for cell in drawing.cells],
                 "hovertext": [
                     f"<b>{cell.count:,} event{'' if cell.count == 1 else 's'}</b><br>"
-                    f"{bucket_label(cell.first, drawing.unit)}<br>{escape(drawing.lanes[cell.lane].name)}"
+                    f"{bucket_label(cell.first, drawing.unit)}<br>{lanes[cell.lane]}"
                     "<br>Click to zoom in"
                     for cell in drawing.cells
                 ],
