@@ -21,6 +21,15 @@ def timeline(query):
     return cached("timeline", query.params(event=""), lambda: build(query), query.moment)
 
 
+def drawing(query):
+    """The view's drawing (events.layout), for an image of it. Kept apart from its result,
+    which every page reads (a thousand marks would double its size in the cache), but worked
+    out with it (``build``), so an image reads the view once; should the cache have let the
+    drawing go, it is worked out again."""
+    timeline(query)
+    return cached("timeline-drawing", query.params(event="", page=""), lambda: work(query)[1], query.moment)
+
+
 class CountedPaginator(Paginator):
     """Django's Paginator, told the count that the view's statistics already found,
     so that it runs no COUNT of its own. A page number past the last gets the last."""
@@ -56,6 +65,13 @@ def in_order(query, events):
 
 
 def build(query):
+    result, drawn = work(query)
+    cached("timeline-drawing", query.params(event="", page=""), lambda: drawn, query.moment)
+    return result
+
+
+def work(query):
+    """The view's result for its page, and its drawing."""
     events = events_of(query)
     stats = counts.stats(query, events)
     count = stats["count"]
@@ -87,8 +103,6 @@ def build(query):
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
         "svg": drawn,
-        # Kept for the view's images (events.svg.image_svg), which so read nothing more.
-        "drawing": drawing,
         "keys": keys,
         "outside": outside,
         "height": figure["layout"]["height"],
@@ -99,4 +113,4 @@ def build(query):
         "page": page.number,
         "pages": page.paginator.num_pages,
         "offset": (page.number - 1) * PAGE_SIZE,
-    }
+    }, drawing

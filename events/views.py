@@ -398,12 +398,12 @@ def png(request, name, parts, make):
 
 def timeline_picture(request, query):
     """What an image of a timeline view says of itself: its title, what it shows, and the
-    address of the page it comes from; and the view's result."""
+    address of the page it comes from."""
     result = explorer.timeline(query)
     title = query.collection.title if query.collection else "Timeline"
     summary = query.describe(result["count"], result["years"])
     page = request.build_absolute_uri(reverse("events:timeline") + query.querystring(event="", page=""))
-    return title, summary, page, result
+    return title, summary, page
 
 
 def download(response, summary, extension):
@@ -421,11 +421,11 @@ def preview_timeline(request):
     """The view as a 1200x630 PNG: its link preview, and with ``download=1`` the image the
     chart's toolbar saves (title, what it shows, credit and link included)."""
     query = timeline_form(request, request.pinned_at).query()
-    title, summary, page, result = timeline_picture(request, query)
+    title, summary, page = timeline_picture(request, query)
 
     def drawn():
-        # The view's drawing, of its events or their counts, as its page read it (cached).
-        return previews.rasterise(svg.image_svg(result["drawing"], title, summary, page))
+        # The view's drawing, of its events or their counts, read with its page's result.
+        return previews.rasterise(svg.image_svg(explorer.drawing(query), title, summary, page))
 
     response = png(request, "timeline", query.params(event="", page=""), drawn)
     if request.GET.get("download") and response.status_code == 200:
@@ -443,8 +443,8 @@ def export_svg(request):
         return HttpResponseBadRequest(
             "No SVG for this view:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
         )
-    title, summary, page, result = timeline_picture(request, query)
-    image = svg.image_svg(result["drawing"], title, summary, page)
+    title, summary, page = timeline_picture(request, query)
+    image = svg.image_svg(explorer.drawing(query), title, summary, page)
     return download(HttpResponse(image, content_type="image/svg+xml; charset=utf-8"), summary, "svg")
 
 
