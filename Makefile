@@ -52,7 +52,7 @@ bench-layout: $(VENV)/.runtime
 	$(BIN)/python bench/layout.py
 
 # Drawing a link preview image, and serving it from the cache: bench/results/previews.md
-bench-previews: $(VENV)/.runtime node_modules/.runtime
+bench-previews: $(VENV)/.runtime
 	$(BIN)/python bench/previews.py
 
 # p50/p95, queries and bytes at 1k/10k/100k events on SQLite and PostgreSQL: bench/results/server.md

@@ -7,9 +7,8 @@ HTML to Plotly, so everything an editor typed is escaped here.
 import datetime
 import html
 import json
-import textwrap
 
-from . import dates, layout
+from . import layout
 from .lanes import Lanes
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -68,20 +67,6 @@ def date_axis_layout(height, bottom):
     }
 
 
-def lanes_layout(order, lane_height):
-    """A date axis over one category lane per name in ``order``, the first at the top."""
-    return date_axis_layout(170 + lane_height * max(len(order), 1), 10) | {
-        "yaxis": {
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(order)),
-            "automargin": True,
-            "fixedrange": True,
-            "gridcolor": "#e6e9ec",
-        },
-    }
-
-
 def hover_text(row):
     lines = [f"<b>{escape(row['title'])}</b>", escape(row["date"])]
     if row.get("reported_as"):
@@ -91,10 +76,6 @@ def hover_text(row):
     if row["leaders"]:
         lines.append(escape(", ".join(row["leaders"])))
     return "<br>".join(lines)
-
-
-def midpoint(start, end):
-    return start + (end - start) / 2
 
 
 def when(day_number):
@@ -148,6 +129,47 @@ def band_traces(drawing, precision):
     ]
 
 
+def today_line(today):
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": when(today),
+        "x1": when(today),
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "#a40e26", "width": 1, "dash": "dot"},
+    }
+
+
+def today_note(today):
+    return {
+        "text": "Today",
+        "x": when(today),
+        "xref": "x",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#a40e26"},
+    }
+
+
+def lanes_axis(drawing, visible):
+    """The lanes of a drawing (events.layout), named at their middles, the first at the top."""
+    return {
+        "range": [drawing.height - layout.BOTTOM_PX, layout.TOP_PX],
+        "tickvals": [drawing.lane_y(i) for i in range(len(drawing.lanes))],
+        "ticktext": [escape(lane.name) for lane in drawing.lanes],
+        "automargin": True,
+        "fixedrange": True,
+        "showgrid": False,
+        "zeroline": False,
+        "visible": visible,
+    }
+
+
 def layout_figure(drawing):
     """The interactive chart of a timeline's drawing (events.layout): the same lanes,
     rows, marks and labels as the server's SVG. Each precision is a trace of marks with
@@ -186,47 +208,15 @@ def layout_figure(drawing):
     shapes += [line_across(drawing.lane_top(i)) for i in range(1, len(drawing.lanes))]
     first, last = drawing.range
     if drawing.marks and first <= drawing.today <= last:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": when(drawing.today),
-                "x1": when(drawing.today),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#a40e26", "width": 1, "dash": "dot"},
-            }
-        )
-        annotations.append(
-            {
-                "text": "Today",
-                "x": when(drawing.today),
-                "xref": "x",
-                "xanchor": "left",
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#a40e26"},
-            }
-        )
+        shapes.append(today_line(drawing.today))
+        annotations.append(today_note(drawing.today))
     if not drawing.marks:
         note = {"text": "No events match this view.", "showarrow": False, "x": 0.5, "y": 0.5}
         annotations.append(note | {"xref": "paper", "yref": "paper"})
     figure_layout = date_axis_layout(height, layout.BOTTOM_PX)
     figure_layout["xaxis"] |= {"range": [when(first), when(last)], "visible": bool(drawing.marks)}
     figure_layout |= {
-        "yaxis": {
-            "range": [height - layout.BOTTOM_PX, layout.TOP_PX],
-            "tickvals": [drawing.lane_y(i) for i in range(len(drawing.lanes))],
-            "ticktext": [escape(lane.name) for lane in drawing.lanes],
-            "automargin": True,
-            "fixedrange": True,
-            "showgrid": False,
-            "zeroline": False,
-            "visible": bool(drawing.marks),
-        },
+        "yaxis": lanes_axis(drawing, bool(drawing.marks)),
         "shapes": shapes,
         "annotations": annotations,
     }
@@ -479,92 +469,58 @@ def bucket_label(start, unit):
     }[unit]
 
 
-def density_figure(cells, unit, view=None):
-    """Counts of events per lane and period: a mark whose area follows the count.
-
-    ``cells`` are dicts with "lane", "start" (first day of the period) and
-    "count". Clicking a mark zooms into its period (its customdata is a range).
-    """
-    traces = []
-    # A bucket is a period as a partial date's precision names one: its last day is that period's end.
-    cells = [cell | {"lane": escape(cell["lane"]), "end": dates.period_end(cell["start"], unit)} for cell in cells]
-    order = list(dict.fromkeys(cell["lane"] for cell in cells))
-    if cells:
-        counts = [cell["count"] for cell in cells]
+def density_figure(drawing):
+    """A counted view's interactive chart (events.layout.counted_layout): the lanes, grid and
+    range of the server's SVG, a bar over each period darker the more events it holds, with
+    their number on it where it fits at the reader's width and zoom. Clicking one zooms into
+    its period (its customdata is that range, as a view's link gives it)."""
+    traces, annotations = [], []
+    lanes = [escape(lane.name) for lane in drawing.lanes]
+    if drawing.cells:
         traces.append(
-            scatter(
-                x=[midpoint(cell["start"], cell["end"]) for cell in cells],
-                y=[cell["lane"] for cell in cells],
-                mode="markers",
-                name=f"Events per {unit}",
-                # One array serves size and colour; the hover reads the count from it.
-                marker={
-                    "size": counts,
-                    "sizemode": "area",
-                    "sizeref": max(counts) / 28**2,
-                    "sizemin": 4,
-                    "color": counts,
-                    "colorscale": [[0, "#9ec5ea"], [1, "#083f77"]],
-                    "line": {"width": 0},
+            {
+                "type": "bar",
+                "name": drawing.key,
+                "x": [when((cell.start + cell.end + 1) / 2) for cell in drawing.cells],
+                # On a date axis a bar's width is in milliseconds: its period's.
+                "width": [(cell.end + 1 - cell.start) * 86_400_000 for cell in drawing.cells],
+                "base": [drawing.row_y(cell.lane, 0) - layout.ROW_PX / 2 for cell in drawing.cells],
+                "y": [layout.ROW_PX] * len(drawing.cells),
+                "marker": {
+                    "color": [cell.shade for cell in drawing.cells],
+                    "line": {"width": 0.5, "color": "#ffffff"},
                 },
-                text=[bucket_label(cell["start"], unit) for cell in cells],
-                customdata=[f"{cell['start']}..{cell['end']}" for cell in cells],
-                hovertemplate="<b>%{marker.color} events</b><br>%{text}<br>%{y}<br>Click to zoom in<extra></extra>",
-            )
+                "text": [cell.label for cell in drawing.cells],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textangle": 0,
+                "textfont": {"size": 11, "color": ["#ffffff" if cell.dark else "#1f2328" for cell in drawing.cells]},
+                "customdata": [cell.period for cell in drawing.cells],
+                "hovertext": [
+                    f"<b>{cell.count:,} event{'' if cell.count == 1 else 's'}</b><br>"
+                    f"{bucket_label(cell.first, drawing.unit)}<br>{lanes[cell.lane]}"
+                    "<br>Click to zoom in"
+                    for cell in drawing.cells
+                ],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    layout = lanes_layout(order, lane_height=30)
-    if view:
-        layout["xaxis"]["range"] = view
-    return plot(traces, layout)
-
-
-# Link previews (og:image): a figure re-laid at the size social networks show, drawn
-# on the server by kaleido (events/previews.py).
-
-PREVIEW_WIDTH, PREVIEW_HEIGHT = 1200, 630
-
-
-def preview_figure(figure, title, subtitle=""):
-    """``figure`` at 1200x630 under the view's title, with our name in a corner."""
-    # Plotly does not wrap a title: two lines at most, cut with an ellipsis.
-    lines = textwrap.wrap(title, 64) or [""]
-    heading = "<b>" + "<br>".join(escape(line) for line in lines[:2]) + ("…" if len(lines) > 2 else "") + "</b>"
-    if subtitle:
-        heading += f"<br><span style='font-size:16px'>{escape(subtitle)}</span>"
-    brand = {
-        "text": "<b>newsdash</b>",
-        "showarrow": False,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 1,
-        "y": 0,
-        "xanchor": "right",
-        "yanchor": "top",
-        "yshift": -4,
-        "font": {"size": 20, "color": "#0b5cad"},
+    else:
+        note = {"text": "No events match this view.", "showarrow": False, "x": 0.5, "y": 0.5}
+        annotations.append(note | {"xref": "paper", "yref": "paper"})
+    height = drawing.height
+    shapes = [line_across(drawing.lane_top(i)) for i in range(1, len(drawing.lanes))]
+    first, last = drawing.range
+    if drawing.cells and first <= drawing.today <= last:
+        shapes.append(today_line(drawing.today))
+        annotations.append(today_note(drawing.today))
+    figure_layout = date_axis_layout(height, layout.BOTTOM_PX)
+    figure_layout["xaxis"] |= {"range": [when(first), when(last)], "visible": bool(drawing.cells)}
+    figure_layout |= {
+        "yaxis": lanes_axis(drawing, bool(drawing.cells)),
+        "shapes": shapes,
+        "annotations": annotations,
+        # A count that does not fit its bar at the reader's width and zoom is hidden, not shrunk.
+        "uniformtext": {"mode": "hide", "minsize": 11},
     }
-    top, bottom = 140, 40
-    # An annotation, not the layout's title: Plotly grows a title of several lines
-    # upwards, off the image; an annotation anchored at its top grows down.
-    title = {
-        "text": heading,
-        "showarrow": False,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0,
-        "y": 1 + (top - 16) / (PREVIEW_HEIGHT - top - bottom),
-        "xanchor": "left",
-        "yanchor": "top",
-        "align": "left",
-        "font": {"size": 26},
-    }
-    layout = figure["layout"] | {
-        "width": PREVIEW_WIDTH,
-        "height": PREVIEW_HEIGHT,
-        "title": {"text": ""},
-        "margin": {"l": 20, "r": 30, "t": top, "b": bottom},
-        "paper_bgcolor": "#ffffff",
-        "legend": {"orientation": "h", "y": -0.04, "yanchor": "top", "x": 0},
-        "annotations": [*figure["layout"].get("annotations", []), title, brand],
-    }
-    return plot(figure["data"], layout)
+    return plot(traces, figure_layout)

@@ -1,5 +1,6 @@
 """What the timeline shows for a query: its events one by one, or, past a few
-thousand, the database's counts per lane and period; and a page of the table.
+thousand, the database's counts per lane and period (events.layout's drawing of either);
+and a page of the table.
 
 The result is cached per data version, so a repeated view costs no query.
 """
@@ -20,6 +21,15 @@ PAGE_SIZE = 50  # rows of the table under the chart
 
 def timeline(query):
     return cached("timeline", query.params(event=""), lambda: build(query), query.moment)
+
+
+def drawing(query):
+    """The view's drawing (events.layout), for an image of it. Kept apart from its result,
+    which every page reads (a thousand marks would double its size in the cache), but worked
+    out with it (``build``), so an image reads the view once; should the cache have let the
+    drawing go, it is worked out again."""
+    timeline(query)
+    return cached("timeline-drawing", query.params(event="", page=""), lambda: work(query)[1], query.moment)
 
 
 class CountedPaginator(Paginator):
@@ -80,14 +90,14 @@ def in_order(query, events):
     return events.chronological()
 
 
-def drawing(query):
-    """The view's layout (events.layout), for an image of it: its events one by one."""
-    return layout.timeline_layout(
-        in_order(query, events_of(query)).rows(), query.lanes, query.view, datetime.date.today()
-    )
-
-
 def build(query):
+    result, drawn = work(query)
+    cached("timeline-drawing", query.params(event="", page=""), lambda: drawn, query.moment)
+    return result
+
+
+def work(query):
+    """The view's result for its page, and its drawing."""
     events = events_of(query)
     stats = counts.stats(query, events)
     count = stats["count"]
@@ -112,7 +122,6 @@ def build(query):
         # until the reader zooms in.
         unit = charts.bucket_unit(*(query.view or (stats["first"], stats["last"])))
         cells = layout.count_cells(every, query.lanes, unit) if drawing else counts.density(query, events, unit)
-        figure = charts.density_figure(cells, unit, query.view)
         if not query.view:  # the strip: the same counts, of every lane by kind
             if query.lanes == Lanes.KIND:
                 by_kind = cells
@@ -124,10 +133,11 @@ def build(query):
         # The table's page: of the rows read already, else read from the database.
         page = CountedPaginator(every if drawing else ordered, count).get_page(query.page)
         rows = page.object_list if drawing else page.object_list.rows()
-        drawn = svg.lanes_svg(figure)
+        drawing = layout.counted_layout(cells, unit, query.view, datetime.date.today())
+        figure = charts.density_figure(drawing)
+        drawn = svg.layout_svg(drawing)
         keys, outside = [], None
-        first, last = query.view or (stats["first"], stats["last"])
-        shown = (layout.day(first), layout.day(last))
+        shown = drawing.range
     return {
         # Serialised once here, so a cached view skips the work.
         "figure_json": charts.dumps(figure),
@@ -144,4 +154,4 @@ def build(query):
         "page": page.number,
         "pages": page.paginator.num_pages,
         "offset": (page.number - 1) * PAGE_SIZE,
-    }
+    }, drawing

@@ -15,7 +15,7 @@ collide (static/js/timeline.js), as it does when the reader zooms out.
 import datetime
 from dataclasses import dataclass, field
 
-from .dates import Precision, Qualifier
+from .dates import Precision, Qualifier, period_end
 from .lanes import Lanes
 
 NO_LANE = {Lanes.LEADER: "No leader named", Lanes.COUNTRY: "No country named", Lanes.KIND: "Other"}
@@ -324,4 +324,117 @@ def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):
         today=today,
         keys=[key for key in KEYS if key in keys],
         shapes=[precision for precision in SHAPES if precision in precisions],
+    )
+
+
+# A view too dense to draw one by one (``count_cells``, ``EventQuerySet.density``) is drawn
+# with the same lanes, grid and range, one mark per lane and period: a band over the period,
+# darker the more events it holds, with their number on it.
+
+COUNT_SHADES = ("#cfe2f5", "#083f77")  # the fewest events, the most
+COUNT_CHARS_PX = 6.1  # an average digit of an 11 px count
+
+
+@dataclass
+class Cell:
+    """A lane's events in one period: a day, a month or a year."""
+
+    lane: int
+    first: datetime.date  # the period's first day
+    last: datetime.date  # and its last
+    start: float  # the first day's number
+    end: float  # the last's (its band runs to the end of that day, as a Mark's)
+    count: int
+    label: str  # the count, as written on it
+    shade: str  # its fill, from COUNT_SHADES by its share of the busiest cell
+    dark: bool  # a fill dark enough for a white count
+
+    @property
+    def period(self):
+        """What to zoom into to see its events: "first..last", as a view's link gives it."""
+        return f"{self.first}..{self.last}"
+
+
+@dataclass
+class CountedLayout:
+    """Counts per lane and period: the lanes of a ``Layout`` (one sub-row each), a cell per mark."""
+
+    lanes: list
+    cells: list
+    unit: str  # "day", "month" or "year"
+    range: tuple
+    today: float
+    most: int = 0  # the busiest cell's count
+
+    # The lane geometry is the event timeline's own, so a counted view looks like one.
+    rows = Layout.rows
+    height = Layout.height
+    row_y = Layout.row_y
+    lane_top = Layout.lane_top
+    lane_y = Layout.lane_y
+
+    @property
+    def key(self):
+        """The key's words, beside its shades from the fewest events to the most."""
+        if self.most == 1:
+            return f"1 event per {self.unit}"
+        return f"1–{self.most:,} events per {self.unit}"
+
+    def fits(self, cell, plot_px):
+        """Whether a cell's count fits on its band in a plot ``plot_px`` wide."""
+        first, last = self.range
+        width = (cell.end + 1 - cell.start) / max(last - first, 1) * plot_px
+        return len(cell.label) * COUNT_CHARS_PX + GAP_PX <= width
+
+
+def shade(fraction):
+    """The colour ``fraction`` of the way from the fewest events' shade to the most's."""
+    low, high = COUNT_SHADES
+    channels = (int(low[i : i + 2], 16) * (1 - fraction) + int(high[i : i + 2], 16) * fraction for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c):02x}" for c in channels)
+
+
+def counted_layout(cells, unit, view=None, today=None):
+    """The drawing of ``cells`` ({"lane", "start", "count"}, as ``count_cells`` and
+    ``EventQuerySet.density`` give them) counted per ``unit``, opening on ``view`` (two
+    dates) or on every cell with a margin. Lanes in the order their first cell comes."""
+    order = list(dict.fromkeys(cell["lane"] for cell in cells))
+    index = {name: i for i, name in enumerate(order)}
+    most = max((cell["count"] for cell in cells), default=0)
+    drawn, shades = [], {}
+    for cell in cells:
+        # A square root, so that a period of few events still shows against the busiest.
+        fraction = (cell["count"] / most) ** 0.5 if most else 0
+        if cell["count"] not in shades:  # counts repeat: each shade is mixed once
+            shades[cell["count"]] = shade(fraction)
+        last = period_end(cell["start"], unit)  # a unit is named as a precision is
+        drawn.append(
+            Cell(
+                lane=index[cell["lane"]],
+                first=cell["start"],
+                last=last,
+                start=float(day(cell["start"])),
+                end=float(day(last)),
+                count=cell["count"],
+                label=f"{cell['count']:,}",
+                shade=shades[cell["count"]],
+                dark=fraction > 0.55,
+            )
+        )
+    today = float(day(today or datetime.date.today()))
+    if view:
+        shown = float(day(view[0])), float(day(view[1]))
+    elif drawn:
+        first, last = min(c.start for c in drawn), max(c.end for c in drawn) + 1
+        pad = max(45.0, (last - first) / 25)
+        shown = max(first - pad, 1.0), min(last + pad, float(day(datetime.date.max)) + 1)
+    else:
+        shown = today - 365.0, today + 30.0
+    return CountedLayout(
+        lanes=[Lane(name, i) for i, name in enumerate(order)],
+        cells=drawn,
+        unit=unit,
+        range=shown,
+        today=today,
+        most=most,
     )

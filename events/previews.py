@@ -1,9 +1,8 @@
 """Link preview images, drawn to PNG on the server; nothing from the network.
 
-A timeline (and a leader's) is our own SVG of its layout (events.svg.image_svg), an event
-or a comparison a card (events.svg.card_svg), drawn by resvg with no browser. A view of
-counts is still a plotly figure, drawn by kaleido with Debian's Chromium and the same
-plotly.js bundle the pages use, until the SVG draws counts too.
+A timeline (and a leader's) is our own SVG of its layout (events.svg.image_svg), of its
+events or of their counts per period; an event or a comparison a card
+(events.svg.card_svg). resvg draws them all, with no browser.
 
 An image is made on its first request and kept per query and data version (a page
 never waits for it: it only links to it). When drawing fails, the branded
@@ -23,13 +22,11 @@ from pathlib import Path
 
 import resvg_py
 from django.conf import settings
-from django.contrib.staticfiles import finders
 
 from .cache import cached
 
 logger = logging.getLogger("newsdash")
 
-PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
 FALLBACK = Path(settings.BASE_DIR) / "static" / "img" / "preview.png"
 WAIT = 30  # seconds a drawing may take, and a queued request may wait for its turn
 
@@ -79,16 +76,6 @@ def seating_data(arrangement):
     return data, [seat | {"native_name": ""} for seat in seats]
 
 
-def draw(figure):
-    """The figure as PNG bytes (its layout gives the size)."""
-    import kaleido  # imported when first needed: it is slow to import, and pages never need it
-
-    layout = figure["layout"]
-    options = {"format": "png", "width": layout["width"], "height": layout["height"]}
-    plotly_js = finders.find(PLOTLY_JS)
-    return kaleido.calc_fig_sync(figure, opts=options, kopts={"plotlyjs": plotly_js, "mathjax": False, "timeout": WAIT})
-
-
 def rasterise(svg_text):
     """An SVG (events.svg.image_svg) as PNG bytes, drawn by resvg with the system's fonts."""
     return bytes(resvg_py.svg_to_bytes(svg_string=svg_text))
@@ -98,7 +85,7 @@ def image(name, parts, make, moment=None):
     """PNG bytes for this preview (as of ``moment``, for a pinned link), and whether they
     are the generic image.
 
-    ``make()`` draws it (``rasterise`` or ``draw``); it is called only when the image is
+    ``make()`` draws it (with ``rasterise``); it is called only when the image is
     not cached. Raises ``Busy`` when it is not cached and the server is drawing all it may.
     """
 

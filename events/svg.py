@@ -2,8 +2,8 @@
 before plotly.js has loaded, or without it.
 
 ``layout_svg`` draws a timeline's layout (events.layout), as charts.layout_figure draws it
-for plotly; ``lanes_svg`` draws a counts figure (charts.density_figure). Pure functions,
-like charts.py. The width is the reader's screen, unknown here, so the lane names sit in a
+for plotly, and a counted view's (``layout.counted_layout``), as charts.density_figure
+does. Pure functions, like charts.py. The width is the reader's screen, unknown here, so the lane names sit in a
 column of their own and every mark's x is a percentage of the plot's width, its label a
 few pixels beyond (``dx``); nothing is stretched. plotly.js draws the same chart over it
 and then removes it (static/js/timeline.js).
@@ -12,7 +12,7 @@ and then removes it (static/js/timeline.js).
 import datetime
 import math
 import textwrap
-from html import escape, unescape
+from html import escape
 
 from . import layout
 
@@ -32,28 +32,6 @@ STEPS = [(1, "day", 1), (7, "day", 7), (30.44, "month", 1), (91.3, "month", 3), 
 ]
 MAX_TICKS = 7
 DEFS = "<defs>" + "".join(f'<path id="symbol-{name}" d="{path}"/>' for name, path in SYMBOLS.items()) + "</defs>"
-
-
-def day_number(value):
-    """Days since 0001-01-01 (with the time of day as a fraction) of a date, a datetime or ISO text."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value) if len(value) > 10 else datetime.date.fromisoformat(value)
-    if isinstance(value, datetime.datetime):
-        return value.toordinal() + (value - value.replace(hour=0, minute=0, second=0, microsecond=0)).seconds / 86400
-    return value.toordinal()
-
-
-def date_range(figure):
-    """The x range: the layout's, else the marks' with a margin, as plotly's autorange."""
-    given = figure["layout"]["xaxis"].get("range")
-    if given:
-        return day_number(given[0]), day_number(given[1])
-    values = [day_number(x) for trace in figure["data"] for x in trace["x"] if x is not None]
-    if not values:
-        return 0, 1
-    first, last = min(values), max(values)
-    pad = max((last - first) * 0.06, 15)
-    return first - pad, last + pad
 
 
 def ticks(first, last):
@@ -82,38 +60,6 @@ def ticks(first, last):
     return result
 
 
-def text(value):
-    """A name as SVG text: the figure holds it escaped for plotly, so unescape once and escape again."""
-    return escape(unescape(str(value)))
-
-
-def each(value, n):
-    return value if isinstance(value, list) else [value] * n
-
-
-def mix(scale, fraction):
-    """The colour at ``fraction`` of a two-stop colorscale."""
-    (_, low), (_, high) = scale[0], scale[-1]
-    channels = (int(low[i : i + 2], 16) * (1 - fraction) + int(high[i : i + 2], 16) * fraction for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c):02x}" for c in channels)
-
-
-def marks(trace, n):
-    """Per mark: (symbol, diameter in px, fill, outline width)."""
-    marker = trace["marker"]
-    symbols = each(marker.get("symbol", "circle"), n)
-    widths = each(marker.get("line", {}).get("width", 0), n)
-    size, colour = marker.get("size", 6), marker.get("color", "#444")
-    if isinstance(size, list):  # sizemode "area": the mark's area follows the value
-        ref, least = marker.get("sizeref", 1), marker.get("sizemin", 0)
-        size = [max(math.sqrt(value / ref), least) for value in size]
-    if isinstance(colour, list):
-        low, high = min(colour), max(colour)
-        shades = {value: mix(marker["colorscale"], (value - low) / ((high - low) or 1)) for value in set(colour)}
-        colour = [shades[value] for value in colour]
-    return zip(symbols, each(size, n), each(colour, n), widths, strict=True)
-
-
 def mark_svg(symbol, size, colour, width, x, y, kind="mark", unit="%", slug=""):
     hollow = symbol.endswith("-open")
     fill = "none" if hollow else colour
@@ -126,66 +72,6 @@ def mark_svg(symbol, size, colour, width, x, y, kind="mark", unit="%", slug=""):
     return f'<use class="{kind}" href="#symbol-{shape}" x="{x:.3f}{unit}" y="{y:.1f}" fill="{fill}"{outline}/>'
 
 
-def lanes_svg(figure):
-    """The figure's first paint: lane names, date grid and labels, legend, bands and marks."""
-    layout = figure["layout"]
-    height = layout["height"]
-    lanes = layout["yaxis"].get("categoryarray", [])[::-1]  # plotly lists them bottom first
-    bottom = height - BOTTOM
-    pitch = (bottom - TOP) / max(len(lanes), 1)
-    lane_y = {lane: TOP + (i + 0.5) * pitch for i, lane in enumerate(lanes)}
-    first, last = date_range(figure)
-    span = (last - first) or 1
-
-    def at(value):
-        return (day_number(value) - first) / span * 100
-
-    plot = [DEFS]
-    if layout["xaxis"].get("visible", True):
-        for day, label in ticks(first, last):
-            x = (day - first) / span * 100
-            plot.append(f'<line class="grid" x1="{x:.3f}%" x2="{x:.3f}%" y1="{TOP}" y2="{bottom}"/>')
-            plot.append(f'<text class="tick" x="{x:.3f}%" y="{bottom + 18}">{label}</text>')
-        plot += [f'<line class="grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>' for y in lane_y.values()]
-    legend_x = 0
-    for trace in figure["data"]:
-        xs, ys = trace["x"], trace["y"]
-        if trace.get("mode") == "lines":
-            line, opacity = trace.get("line", {}), trace.get("opacity", 1)
-            for i in range(0, len(xs) - 1, 3):  # pairs of ends, then a gap (None)
-                x1, x2 = max(at(xs[i]), 0), min(at(xs[i + 1]), 100)
-                if x1 <= x2 and ys[i] in lane_y:
-                    plot.append(
-                        f'<line x1="{x1:.3f}%" x2="{x2:.3f}%" y1="{lane_y[ys[i]]:.1f}" y2="{lane_y[ys[i]]:.1f}" '
-                        f'stroke="{line.get("color", "#444")}" stroke-width="{line.get("width", 2)}" '
-                        f'stroke-opacity="{opacity}"/>'
-                    )
-            continue
-        drawn = list(marks(trace, len(xs)))
-        for x, y, (symbol, size, colour, width) in zip(xs, ys, drawn, strict=True):
-            position = at(x)
-            if 0 <= position <= 100 and y in lane_y:
-                plot.append(mark_svg(symbol, size, colour, width, position, lane_y[y]))
-        if trace.get("showlegend", True) and trace.get("name"):
-            symbol, _, colour, width = drawn[0]
-            key = mark_svg(symbol, 12, colour if isinstance(colour, str) else "#0b5cad", width, 0, 16, "key")
-            # A percentage and pixels cannot be added in SVG: a legend entry is placed with a transform.
-            plot.append(f'<g transform="translate({legend_x + 8},0)">{key}</g>')
-            plot.append(f'<text class="legend" x="{legend_x + 20}" y="20">{text(trace["name"])}</text>')
-            legend_x += 40 + len(trace["name"]) * LABEL_PX
-    for note in layout.get("annotations", []):
-        plot.append(f'<text class="note" x="50%" y="{height / 2:.0f}">{text(note["text"])}</text>')
-    label_width = round(max((len(unescape(lane)) for lane in lanes), default=0) * LABEL_PX + 16)
-    names = [
-        f'<text class="lane" x="{label_width - 8}" y="{y + 4:.1f}">{text(lane)}</text>' for lane, y in lane_y.items()
-    ]
-    return (
-        f'<div class="chart-static" aria-hidden="true">'
-        f'<svg class="chart-static-lanes" width="{label_width}" height="{height}">{"".join(names)}</svg>'
-        f'<svg class="chart-static-plot" width="100%" height="{height}">{"".join(plot)}</svg></div>'
-    )
-
-
 def fades():
     """A gradient per precision, for "as early as": its colour fading toward later dates."""
     return "".join(
@@ -195,36 +81,46 @@ def fades():
     )
 
 
+def scale_of(drawing, width):
+    """(plot width, its unit, day number to x): a percentage of the plot's width, or pixels
+    of ``width`` when given (an image)."""
+    first, last = drawing.range
+    span = (last - first) or 1
+    full, unit = (100, "%") if width is None else (width, "")
+    return full, unit, lambda day_number: (day_number - first) / span * full
+
+
+def frame(drawing, at, unit, full, lines=""):
+    """The date grid and labels, the lines between lanes, and today when the range reaches it;
+    ``lines``: attributes for every line."""
+    first, last = drawing.range
+    bottom = drawing.height - layout.BOTTOM_PX
+    down = f'y1="{layout.TOP_PX}" y2="{bottom}"'
+    parts = []
+    for day, label in ticks(first, last):
+        x = at(day)
+        parts.append(f'<line class="grid"{lines} x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" {down}/>')
+        parts.append(f'<text class="tick" x="{x:.3f}{unit}" y="{bottom + 18}">{label}</text>')
+    for i in range(1, len(drawing.lanes)):
+        y = drawing.lane_top(i)
+        parts.append(f'<line class="lane-edge"{lines} x1="0" x2="{full}{unit}" y1="{y:.1f}" y2="{y:.1f}"/>')
+    if first <= drawing.today <= last:
+        x = at(drawing.today)
+        parts.append(f'<line class="today"{lines} x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" {down}/>')
+        parts.append(f'<text class="today" x="{x:.3f}{unit}" dx="3" y="{layout.TOP_PX + 11}">Today</text>')
+    return parts
+
+
 def plot_body(drawing, width=None):
     """The plot of a timeline's drawing: date grid and labels, the lines between lanes,
     today, bands, marks and their labels, and the legend. x is a percentage of the plot's
     width, or pixels of ``width`` when given (an image); a label sits ``dx`` pixels beyond."""
     height = drawing.height
-    bottom = height - layout.BOTTOM_PX
     first, last = drawing.range
-    span = (last - first) or 1
-    full, unit = (100, "%") if width is None else (width, "")
-
-    def at(day_number):
-        return (day_number - first) / span * full
-
+    full, unit, at = scale_of(drawing, width)
     plot = [DEFS.replace("</defs>", fades() + "</defs>")]
     if drawing.marks:
-        for day, label in ticks(first, last):
-            x = at(day)
-            plot.append(
-                f'<line class="grid" x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" y1="{layout.TOP_PX}" y2="{bottom}"/>'
-            )
-            plot.append(f'<text class="tick" x="{x:.3f}{unit}" y="{bottom + 18}">{label}</text>')
-        for i in range(1, len(drawing.lanes)):
-            y = drawing.lane_top(i)
-            plot.append(f'<line class="lane-edge" x1="0" x2="{full}{unit}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        if first <= drawing.today <= last:
-            x = at(drawing.today)
-            plot.append(
-                f'<line class="today" x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" y1="{layout.TOP_PX}" y2="{bottom}"/>'
-            )
-            plot.append(f'<text class="today" x="{x:.3f}{unit}" dx="3" y="{layout.TOP_PX + 11}">Today</text>')
+        plot += frame(drawing, at, unit, full)
     else:
         plot.append(f'<text class="note" x="{full / 2}{unit}" y="{height / 2:.0f}">No events match this view.</text>')
     for mark in drawing.marks:
@@ -261,6 +157,59 @@ def plot_body(drawing, width=None):
     return "".join(plot)
 
 
+COUNT_PX = 11  # a count's font size
+CRISP = ' shape-rendering="crispEdges"'
+LEAST_COUNT_PX = 8  # an image scaled down further shows the shades alone: counts would be specks
+
+
+def counted_body(drawing, width=None, scale=1):
+    """The plot of a counted view (events.layout.counted_layout): the event timeline's grid
+    and lanes, a band over each period darker the more events it holds, with their number on
+    it where it fits: at a phone's plot width on a page, whose width is unknown here, or as
+    an image ``scale``s it down. Then the key. Its bands are marks, as plotly's bars are, so
+    the zoom buttons are offered."""
+    height = drawing.height
+    first, last = drawing.range
+    full, unit, at = scale_of(drawing, width)
+    fits_px = layout.NARROW_PX if width is None else width * scale
+    readable = COUNT_PX * scale >= LEAST_COUNT_PX
+    if not drawing.cells:
+        note = f'<text class="note" x="{full / 2}{unit}" y="{height / 2:.0f}">No events match this view.</text>'
+        return DEFS + note
+    # Every band and line is square to the axes: an image draws them without anti-aliasing,
+    # in half the time (a line at least a pixel wide, however far the image is scaled down);
+    # a page parts neighbouring bands with a hairline.
+    lines, edges = "", ' stroke="#ffffff" stroke-width="0.5"'
+    if width is not None:
+        lines, edges = f' shape-rendering="crispEdges" stroke-width="{max(1, 1 / scale):.2f}"', CRISP
+    plot = [DEFS, *frame(drawing, at, unit, full, lines)]
+    counts = []
+    for cell in drawing.cells:
+        if cell.end + 1 < first or cell.start > last:
+            continue
+        x1, x2 = max(at(cell.start), 0), min(at(cell.end + 1), full)
+        y = drawing.row_y(cell.lane, 0)
+        plot.append(
+            f'<rect class="mark" x="{x1:.3f}{unit}" width="{x2 - x1:.3f}{unit}" y="{y - layout.ROW_PX / 2:.1f}" '
+            f'height="{layout.ROW_PX}" fill="{cell.shade}"{edges}/>'
+        )
+        if readable and drawing.fits(cell, fits_px):
+            colour = "#ffffff" if cell.dark else "#1f2328"
+            counts.append(
+                f'<text class="count" x="{(x1 + x2) / 2:.3f}{unit}" y="{y + 4:.1f}" text-anchor="middle" '
+                f'font-size="{COUNT_PX}" fill="{colour}">{cell.label}</text>'
+            )
+    plot += counts
+    low, high = layout.COUNT_SHADES
+    plot.append(
+        f'<linearGradient id="counts"><stop offset="0" stop-color="{low}"/>'
+        f'<stop offset="1" stop-color="{high}"/></linearGradient>'
+        '<rect class="key" x="2" y="9" width="28" height="14" fill="url(#counts)"/>'
+        f'<text class="legend" x="36" y="20">{drawing.key}</text>'
+    )
+    return "".join(plot)
+
+
 def lane_names(drawing):
     """The lane names' column: its width, and the names, right-aligned to it."""
     width = round(max((len(lane.name) for lane in drawing.lanes), default=0) * LABEL_PX + 16)
@@ -272,13 +221,14 @@ def lane_names(drawing):
 
 
 def layout_svg(drawing):
-    """A timeline's first paint, as wide as the reader's screen."""
+    """A timeline's first paint, as wide as the reader's screen: its events, or their counts."""
     width, names = lane_names(drawing)
     height = drawing.height
+    plot = counted_body(drawing) if isinstance(drawing, layout.CountedLayout) else plot_body(drawing)
     return (
         f'<div class="chart-static" aria-hidden="true">'
         f'<svg class="chart-static-lanes" width="{width}" height="{height}">{names}</svg>'
-        f'<svg class="chart-static-plot" width="100%" height="{height}">{plot_body(drawing)}</svg></div>'
+        f'<svg class="chart-static-plot" width="100%" height="{height}">{plot}</svg></div>'
     )
 
 
@@ -304,7 +254,7 @@ def styled(body):
 
 
 def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
-    """A timeline as one image of ``size``: its title and what it shows above, the chart
+    """A timeline (of events or of counts) as one image of ``size``: its title and what it shows above, the chart
     (scaled down to fit if it is tall), our name and the page's link below."""
     width, height = size
     head, foot, margin = 110, 40, 24
@@ -313,6 +263,10 @@ def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
     scale = min(1, (height - head - foot) / drawing.height)
     lines = textwrap.wrap(title, 60) or [""]
     heading = escape(lines[0] + ("…" if len(lines) > 1 else ""))
+    if isinstance(drawing, layout.CountedLayout):
+        plot = counted_body(drawing, plot_width / scale, scale)
+    else:
+        plot = plot_body(drawing, plot_width / scale)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
         f'<rect width="{width}" height="{height}" fill="#ffffff"/><g {TEXT}>'
@@ -323,7 +277,7 @@ def image_svg(drawing, title, subtitle, credit, size=(1200, 630)):
         f"<g>{styled(names)}</g>"
         f'<g transform="translate({lanes_width},0)">'
         f'<svg width="{plot_width / scale:.1f}" height="{drawing.height}" overflow="hidden">'
-        f"{styled(plot_body(drawing, plot_width / scale))}</svg></g></g>"
+        f"{styled(plot)}</svg></g></g>"
         f'<text x="{margin}" y="{height - 14}" font-size="16" fill="#3d4650">{escape(credit)}</text>'
         f'<text x="{width - margin}" y="{height - 14}" text-anchor="end" font-size="20" font-weight="bold" '
         'fill="#0b5cad">newsdash</text></g></svg>'

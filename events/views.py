@@ -10,7 +10,6 @@ published events, whichever template or partial renders them.
 """
 
 import datetime
-import json
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -393,7 +392,7 @@ def export_timelinejs(request):
     return export(request, lambda query, rows: JsonResponse(exports.timelinejs_data(query, rows)))
 
 
-# Link preview images (og:image): the view's own figure, drawn on the server.
+# Link preview images (og:image): the view's own drawing, drawn on the server by resvg.
 
 
 def png(request, name, parts, make):
@@ -419,12 +418,12 @@ def png(request, name, parts, make):
 
 def timeline_picture(request, query):
     """What an image of a timeline view says of itself: its title, what it shows, and the
-    address of the page it comes from; and the view's result."""
+    address of the page it comes from."""
     result = explorer.timeline(query)
     title = query.collection.title if query.collection else "Timeline"
     summary = query.describe(result["count"], result["years"])
     page = request.build_absolute_uri(reverse("events:timeline") + query.querystring(event="", page=""))
-    return title, summary, page, result
+    return title, summary, page
 
 
 def download(response, summary, extension):
@@ -442,11 +441,10 @@ def preview_timeline(request):
     """The view as a 1200x630 PNG: its link preview, and with ``download=1`` the image the
     chart's toolbar saves (title, what it shows, credit and link included)."""
     query = timeline_form(request, request.pinned_at).query()
-    title, summary, page, result = timeline_picture(request, query)
+    title, summary, page = timeline_picture(request, query)
 
     def drawn():
-        if result["aggregated"]:  # counts, not events: a plotly figure still
-            return previews.draw(charts.preview_figure(json.loads(result["figure_json"]), title, summary))
+        # The view's drawing, of its events or their counts, read with its page's result.
         return previews.rasterise(svg.image_svg(explorer.drawing(query), title, summary, page))
 
     response = png(request, "timeline", query.params(event="", page=""), drawn)
@@ -457,16 +455,15 @@ def preview_timeline(request):
 
 @public_page(narrow=timeline_events)
 def export_svg(request):
-    """The view as an SVG file, drawn as the PNG is; a view of counts has no drawing of its
-    events to give, and says so."""
+    """The view as an SVG file, drawn as the PNG is: its events, or their counts per period;
+    a bad query is refused, naming what is wrong."""
     form = timeline_form(request, request.pinned_at)
     query = form.query()
-    title, summary, page, result = timeline_picture(request, query)
-    if form.notices or result["aggregated"]:
-        problems = form.notices or [f"{result['count']:,} events are too many to draw one by one: zoom in first."]
+    if form.notices:
         return HttpResponseBadRequest(
-            "No SVG for this view:\n" + "\n".join(problems), content_type="text/plain; charset=utf-8"
+            "No SVG for this view:\n" + "\n".join(form.notices), content_type="text/plain; charset=utf-8"
         )
+    title, summary, page = timeline_picture(request, query)
     image = svg.image_svg(explorer.drawing(query), title, summary, page)
     return download(HttpResponse(image, content_type="image/svg+xml; charset=utf-8"), summary, "svg")
 

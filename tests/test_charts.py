@@ -5,7 +5,7 @@ import json
 
 import plotly.graph_objects as go
 
-from events import charts
+from events import charts, layout
 from events.lanes import Lanes
 
 
@@ -26,6 +26,11 @@ def row(slug, start, end=None, precision="day", leaders=("Kim Jong-un",), **extr
         "reported_as": extra.get("reported_as", ""),
         "qualifier": extra.get("qualifier", ""),
     }
+
+
+def counted(cells, unit="year"):
+    """The chart of a counted view of ``cells``."""
+    return charts.density_figure(layout.counted_layout(cells, unit, today=datetime.date(2026, 12, 1)))
 
 
 def lane_names(figure, ys):
@@ -105,8 +110,9 @@ def test_lane_names_are_escaped_as_plotly_reads_axis_labels_as_html():
     )
     assert list(figure.layout.yaxis.ticktext) == ["&lt;a href='javascript:alert(1)'&gt;Kim&lt;/a&gt;"]
     cells = [{"lane": "<script>", "start": datetime.date(2000, 1, 1), "count": 3}]
-    density = go.Figure(charts.density_figure(cells, "year"))
-    assert list(density.data[0].y) == ["&lt;script&gt;"]
+    density = go.Figure(counted(cells))
+    assert list(density.layout.yaxis.ticktext) == ["&lt;script&gt;"]
+    assert "&lt;script&gt;" in density.data[0].hovertext[0]
 
 
 QUOTED = 'Kim\'s "Victory" <b>parade</b>'
@@ -122,8 +128,8 @@ def test_quotes_reach_plotly_as_typed_and_markup_stays_escaped():
     assert figure["layout"]["yaxis"]["ticktext"] == [QUOTED_FOR_PLOTLY]
     assert charts.timeline_figure(rows, Lanes.COUNTRY)["layout"]["yaxis"]["ticktext"] == [QUOTED_FOR_PLOTLY]
     assert markers(go.Figure(figure))["Exact day"].text[0] == QUOTED_FOR_PLOTLY, "the label"
-    density = charts.density_figure([{"lane": QUOTED, "start": datetime.date(2000, 1, 1), "count": 3}], "year")
-    assert density["data"][0]["y"] == [QUOTED_FOR_PLOTLY]
+    density = counted([{"lane": QUOTED, "start": datetime.date(2000, 1, 1), "count": 3}])
+    assert density["layout"]["yaxis"]["ticktext"] == [QUOTED_FOR_PLOTLY]
 
     seat = {"leader": QUOTED, "native_name": QUOTED, "country": QUOTED, "row": 0, "position": 0, "is_host": True}
     seat["citations"] = [{"quote": QUOTED, "source": QUOTED, "stance": "supports"}]
@@ -133,12 +139,8 @@ def test_quotes_reach_plotly_as_typed_and_markup_stays_escaped():
     assert rostrum["data"][0]["hovertext"][0].startswith(f"<b>{QUOTED_FOR_PLOTLY}</b> ({QUOTED_FOR_PLOTLY})")
     assert f"<i>{QUOTED_FOR_PLOTLY}</i>: “{QUOTED_FOR_PLOTLY}”" in rostrum["data"][0]["hovertext"][0]
 
-    preview = charts.preview_figure(figure, QUOTED, QUOTED)
-    heading = preview["layout"]["annotations"][-2]["text"]
-    assert heading == f"<b>{QUOTED_FOR_PLOTLY}</b><br><span style='font-size:16px'>{QUOTED_FOR_PLOTLY}</span>"
     shown = [
         hover,
-        heading,
         *rostrum["data"][0]["hovertext"],
         *(note["text"] for note in rostrum["layout"]["annotations"]),
     ]
@@ -152,11 +154,36 @@ def test_counts_are_drawn_per_period_and_a_click_zooms_into_the_period():
     cells = [
         {"lane": "Parade", "start": datetime.date(2018, 1, 1), "count": 40},
         {"lane": "Summit", "start": datetime.date(2019, 1, 1), "count": 10},
+        {"lane": "Parade", "start": datetime.date(2019, 2, 1), "count": 1},
     ]
-    trace = go.Figure(charts.density_figure(cells, "year")).data[0]
-    assert list(trace.marker.size) == [40, 10]
+    figure = go.Figure(counted(cells[:2]))
+    (trace,) = figure.data
+    assert trace.type == "bar"
+    assert trace.name == "1–40 events per year", "the key, as the SVG's"
+    assert list(trace.text) == ["40", "10"], "the count on its mark"
     assert list(trace.customdata) == ["2018-01-01..2018-12-31", "2019-01-01..2019-12-31"]
-    assert list(trace.text) == ["2018", "2019"]
+    assert trace.hovertext[0].startswith("<b>40 events</b><br>2018<br>Parade")
+    assert lane_names(figure, [base + layout.ROW_PX / 2 for base in trace.base]) == ["Parade", "Summit"]
+    assert trace.width[0] == 365 * 86_400_000, "as wide as its year"
+    assert trace.x[0] == datetime.datetime(2018, 7, 2, 12), "centred on it"
+    assert trace.marker.color[0] == layout.COUNT_SHADES[1], "the busiest darkest"
+    assert figure.layout.uniformtext.mode == "hide", "a count that does not fit is hidden, not shrunk"
+    month = go.Figure(counted(cells[2:], unit="month")).data[0]
+    assert list(month.customdata) == ["2019-02-01..2019-02-28"]
+    assert month.hovertext[0].startswith("<b>1 event</b><br>February 2019")
+
+
+def test_a_counted_view_has_the_same_lanes_and_range_as_its_svg():
+    cells = [{"lane": "Parade", "start": datetime.date(2018, 1, 1), "count": 4}]
+    view = [datetime.date(2017, 1, 1), datetime.date(2020, 12, 31)]
+    drawing = layout.counted_layout(cells, "year", view, datetime.date(2026, 12, 1))
+    figure = go.Figure(charts.density_figure(drawing))
+    assert list(figure.layout.xaxis.range) == view
+    assert list(figure.layout.yaxis.tickvals) == [drawing.lane_y(0)]
+    assert figure.layout.height == drawing.height
+    empty = go.Figure(counted([]))
+    assert not empty.data
+    assert empty.layout.annotations[0].text == "No events match this view."
 
 
 def test_the_bucket_follows_the_zoom():
@@ -225,7 +252,8 @@ def test_every_figure_is_valid_plotly():
     for figure in [
         charts.timeline_figure([row("a", "2025-09-03"), row("b", "2018-01-01", "2018-12-31", precision="year")]),
         charts.timeline_figure([]),
-        charts.density_figure(cells, "year"),
+        counted(cells),
+        counted([]),
         charts.seating_figure(rostrum, seats, shared=frozenset({"Xi"})),
     ]:
         go.Figure(json.loads(charts.dumps(figure)))  # raises on any property plotly.js would not know

@@ -90,10 +90,10 @@ def test_the_timeline_of_everything_is_counted_from_the_kept_rows(client, monkey
     for year in range(1950, 2020, 5):
         ParticipationFactory(event=EventFactory(start_date=f"{year}-01-01"), leader=leader)
     LaneCount.objects.filter(lanes="leader", year=1950).update(count=99)  # marks what the chart reads
-    everything = chart_of(client.get("/timeline/"))["figure"]["data"][0]["marker"]["color"]
-    assert everything[0] == 99, "the chart of everything reads the kept counts"
-    narrowed = chart_of(client.get("/timeline/", {"from": "1950"}))["figure"]["data"][0]["marker"]["color"]
-    assert narrowed[0] == 1, "a narrowed view counts its events afresh"
+    everything = chart_of(client.get("/timeline/"))["figure"]["data"][0]["text"]
+    assert everything[0] == "99", "the chart of everything reads the kept counts"
+    narrowed = chart_of(client.get("/timeline/", {"from": "1950"}))["figure"]["data"][0]["text"]
+    assert narrowed[0] == "1", "a narrowed view counts its events afresh"
 
 
 def test_a_pinned_or_narrowed_view_counts_its_own_events_not_the_kept_rows():

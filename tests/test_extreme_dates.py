@@ -168,10 +168,9 @@ def test_a_year_or_month_at_the_calendars_end_covers_its_whole_period(far):
 
 @pytest.mark.parametrize("pinned", [False, True])
 def test_link_previews_are_drawn_from_figures_with_the_events(client, far, pinned, monkeypatch):
-    """Drawing (resvg, kaleido) is not what is tested: the SVG or figure it is given. A failure
-    to build one would still answer 200, with the generic image."""
+    """Drawing (resvg) is not what is tested: the SVG it is given. A failure to build one would
+    still answer 200, with the generic image."""
     drawn = []
-    monkeypatch.setattr(previews, "draw", lambda figure: drawn.append(json.dumps(figure, default=str)) or b"png")
     monkeypatch.setattr(previews, "rasterise", lambda image: drawn.append(image) or b"png")
     as_of = {"as_of": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")} if pinned else {}
     urls = ["/preview/timeline.png", "/preview/leaders/far-leader.png"]

@@ -8,8 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events import previews
-
 settings.register_profile(
     "ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -51,12 +49,6 @@ text = st.text(max_size=60) | st.sampled_from(
 )
 queries = st.lists(st.tuples(st.sampled_from(PARAMS) | st.text(max_size=10), text), max_size=6)
 HEADERS = [{}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}]
-
-
-@pytest.fixture(autouse=True)
-def drawn(monkeypatch):
-    """Preview images are not drawn here (a second each): what is tested is the query."""
-    monkeypatch.setattr(previews, "draw", lambda figure: b"png")
 
 
 def answered(response, url):

@@ -155,3 +155,60 @@ def test_rows_are_counted_per_lane_and_period_as_the_database_counts_them():
         {"lane": "Xi", "start": datetime.date(2024, 1, 1), "count": 1},
         {"lane": "Kim Jong-un", "start": datetime.date(2025, 9, 1), "count": 2},
     ]
+
+
+def cell(lane, start, count):
+    return {"lane": lane, "start": datetime.date.fromisoformat(start), "count": count}
+
+
+def test_a_counted_view_has_a_mark_per_cell_over_its_period_labelled_with_its_count():
+    cells = [cell("Kim Jong-un", "2024-02-01", 3), cell("Xi", "2024-02-01", 1200)]
+    cells.append(cell("Kim Jong-un", "2024-12-01", 40))
+    drawing = layout.counted_layout(cells, "month", today=TODAY)
+    assert [lane.name for lane in drawing.lanes] == ["Kim Jong-un", "Xi"], "in the order their first cell comes"
+    february, busiest, december = drawing.cells
+    assert (february.start, february.end) == (day("2024-02-01"), day("2024-02-29")), "its whole month"
+    assert (december.start, december.end) == (day("2024-12-01"), day("2024-12-31"))
+    assert [c.label for c in drawing.cells] == ["3", "1,200", "40"]
+    assert busiest.period == "2024-02-01..2024-02-29", "what a click zooms into"
+    assert drawing.key == "1–1,200 events per month"
+    assert busiest.shade == layout.COUNT_SHADES[1], "the busiest darkest"
+    assert busiest.dark, "with a white count"
+    assert february.shade != december.shade != busiest.shade, "more events, a darker shade"
+    assert not february.dark
+
+
+def test_a_counted_view_has_the_event_timelines_lanes_and_opens_on_its_cells_or_the_link():
+    cells = [cell(f"Lane {i}", f"{2000 + i}-01-01", i + 1) for i in range(4)]
+    drawing = layout.counted_layout(cells, "year", today=TODAY)
+    events = draw([row(f"e{i}", f"{2000 + i}-06-01", leaders=[f"Lane {i}"]) for i in range(4)])
+    assert drawing.height == events.height, "one row a lane, as a timeline of one event a lane"
+    assert [drawing.lane_y(i) for i in range(4)] == [events.lane_y(i) for i in range(4)]
+    first, last = drawing.range
+    assert first < day("2000-01-01"), "every cell, with a margin"
+    assert last > day("2004-01-01")
+    view = [datetime.date(2001, 1, 1), datetime.date(2002, 12, 31)]
+    assert layout.counted_layout(cells, "year", view, TODAY).range == (day("2001-01-01"), day("2002-12-31"))
+
+
+def test_a_count_is_shown_only_where_it_fits_on_its_period():
+    cells = [cell("Kim Jong-un", "2024-01-01", 12345), cell("Kim Jong-un", "2024-01-02", 7)]
+    drawing = layout.counted_layout(cells, "day", [datetime.date(2024, 1, 1), datetime.date(2024, 1, 15)], TODAY)
+    wide, narrow = layout.WIDE_PX, layout.NARROW_PX
+    assert drawing.fits(drawing.cells[1], narrow), "one digit in a day of a fortnight, on a phone"
+    assert drawing.fits(drawing.cells[0], wide)
+    assert not drawing.fits(drawing.cells[0], narrow), "five digits are left to the hover on a phone"
+
+
+def test_the_calendars_last_period_is_counted_to_its_end():
+    drawing = layout.counted_layout([cell("Kim Jong-un", "9999-12-01", 2)], "month", today=TODAY)
+    (last,) = drawing.cells
+    assert last.period == "9999-12-01..9999-12-31"
+    assert drawing.range[1] <= datetime.date.max.toordinal() + 1
+
+
+def test_no_cells_draw_no_marks_around_today():
+    drawing = layout.counted_layout([], "year", today=TODAY)
+    assert not drawing.cells
+    assert not drawing.lanes
+    assert drawing.range[0] < TODAY.toordinal() < drawing.range[1]

@@ -5,8 +5,10 @@ import datetime
 import hashlib
 import re
 import struct
+import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
@@ -14,15 +16,10 @@ from django.utils import timezone
 from events import pinning, previews, svg
 from events.models import Event, Status
 
-from .conftest import require_chromium
 from .factories import EventFactory, LeaderFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def chromium():
-    require_chromium("preview images")  # kaleido draws with it
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def png_size(data):
@@ -231,27 +228,63 @@ def test_the_charts_images_carry_title_summary_credit_and_link_and_save_under_th
     assert "<script>" not in everything
 
 
-def test_an_svg_of_counts_or_of_a_bad_query_is_refused_with_a_reason(client, dataset, monkeypatch):
-    from events import explorer
-
-    monkeypatch.setattr(explorer, "DETAIL_LIMIT", 5)
+def test_a_bad_query_gets_no_svg_and_says_why(client, dataset):
     bad = client.get("/timeline/export.svg", {"from": "not a date"})
     assert bad.status_code == 400
     assert "From:" in bad.content.decode()
-    counted = client.get("/timeline/export.svg")
-    assert counted.status_code == 400
-    assert "13 events are too many to draw one by one: zoom in first." in counted.content.decode()
 
 
-def test_a_counted_view_is_still_drawn_by_kaleido(client, dataset, chromium, monkeypatch):
-    """Counts per period are a plotly figure the SVG does not draw yet: Chromium draws them."""
+def counted_marks(image):
+    """A counted drawing's marks, and the counts written on them, smallest first."""
+    root = ET.fromstring(image)
+    counts = [text.text for text in root.iter(f"{SVG}text") if text.get("class") == "count"]
+    marks = [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "mark"]
+    return marks, sorted(int(count.replace(",", "")) for count in counts)
+
+
+def test_a_counted_view_is_an_svg_too_with_a_mark_per_period_and_its_count(client, dataset, monkeypatch):
+    """Past the detail limit the view counts its events per lane and period: its SVG is that
+    drawing, with the title, what it shows, the credit and the page's link, as any view's."""
     from events import explorer
 
     monkeypatch.setattr(explorer, "DETAIL_LIMIT", 5)
+    page = client.get("/timeline/").content.decode()
+    assert "Too many events to draw one by one" in page
+    assert '<a href="/timeline/export.svg" download>SVG</a>' in page, "offered with the PNG"
+    assert 'data-svg-url="/timeline/export.svg"' in page, "and by the chart's toolbar"
+    response = client.get("/timeline/export.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Disposition"].endswith('lanes-by-leader.svg"')
+    image = response.content.decode()
+    assert ">Timeline</text>" in image
+    assert "13 events, 1959–2025, lanes by leader" in image
+    assert ">http://testserver/timeline/</text>" in image
+    assert ">newsdash</text>" in image
+    assert " events per year</text>" in image, "the key to its shades"
+    marks, shown = counted_marks(image)
+    cells = Event.objects.published().density("year", "leader")
+    assert len(marks) == len(cells), "a mark per lane and year"
+    assert shown == sorted(cell["count"] for cell in cells), "each with its count"
+    assert ">Kim Jong-un</text>" in image, "lanes named"
+
+
+def test_a_counted_view_is_drawn_without_a_browser(client, dataset, monkeypatch):
+    """Counts are our own SVG too, drawn by resvg: a PNG with no Chromium and no kaleido."""
+    from events import explorer
+
+    monkeypatch.setattr(explorer, "DETAIL_LIMIT", 5)
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # any import of it fails: no browser drawing
     drawn = []
-    draw = previews.draw
-    monkeypatch.setattr(previews, "draw", lambda figure: drawn.append(figure) or draw(figure))
+    rasterise = previews.rasterise
+    monkeypatch.setattr(previews, "rasterise", lambda image: drawn.append(image) or rasterise(image))
     response = fetch(client, "/preview/timeline.png")
     assert png_size(response.content) == (1200, 630)
-    assert response["Cache-Control"] == "public, max-age=300"
-    assert drawn[0]["data"][0]["name"] == "Events per year"
+    assert response["Cache-Control"] == "public, max-age=300", "drawn, not the generic image"
+    (image,) = drawn
+    assert " events per year</text>" in image
+    marks, shown = counted_marks(image)
+    assert len(marks) == len(shown), "a count on each mark"
+    assert sum(shown) >= 13, "every event counted"
+    saved = fetch(client, "/preview/timeline.png", download="1")
+    assert saved["Content-Disposition"] == 'attachment; filename="newsdash-13-events-1959-2025-lanes-by-leader.png"'

@@ -71,7 +71,6 @@ def test_only_the_embed_may_be_framed_by_any_site_even_from_the_cache(client, da
 
 @pytest.mark.parametrize("url", IMAGES)
 def test_every_preview_image_is_get_only_pinnable_and_sent_as_drawn(client, dataset, monkeypatch, url):
-    monkeypatch.setattr(previews, "draw", lambda figure: b"\x89PNG drawn")
     monkeypatch.setattr(previews, "rasterise", lambda image: b"\x89PNG drawn")
     url = url.format(pk=SeatingArrangement.objects.first().pk)
     refuses_other_methods_and_bad_moments(client, url)

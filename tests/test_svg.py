@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from events import charts, layout, svg
+from events import layout, svg
 from tests.test_charts import QUOTED, row
 
 
@@ -17,9 +17,9 @@ def elements(html):
     return names, plot
 
 
-def drawing(figure):
-    """A counts figure's drawing."""
-    return elements(svg.lanes_svg(figure))
+def counted(cells, unit="year", view=None):
+    """A counted view's drawing, from its layout."""
+    return elements(svg.layout_svg(layout.counted_layout(cells, unit, view, datetime.date(2026, 12, 1))))
 
 
 def timeline(rows, **view):
@@ -124,19 +124,58 @@ def test_date_labels_follow_the_span_of_the_view():
     ]
 
 
-def test_counts_are_circles_whose_area_and_colour_follow_the_count():
+def test_a_counted_view_has_a_mark_over_each_period_with_its_count_in_its_lane():
     cells = [
         {"lane": "Kim Jong-un", "start": datetime.date(2000, 1, 1), "count": 1},
-        {"lane": "Kim Jong-un", "start": datetime.date(2001, 1, 1), "count": 400},
+        {"lane": "Xi Jinping", "start": datetime.date(2001, 1, 1), "count": 400},
+        {"lane": "Kim Jong-un", "start": datetime.date(2002, 1, 1), "count": 25},
     ]
-    _, plot = drawing(charts.density_figure(cells, "year"))
-    small, big = marks(plot)
-    assert float(big.get("r")) == pytest.approx(14)  # the busiest is 28 px across, as plotly draws it
-    assert float(small.get("r")) == pytest.approx(2)  # never under plotly's sizemin
-    assert (small.get("fill"), big.get("fill")) == ("#9ec5ea", "#083f77")
+    view = [datetime.date(2000, 1, 1), datetime.date(2003, 1, 1)]
+    names, plot = counted(cells, view=view)
+    lanes = {text.text: float(text.get("y")) for text in names}
+    assert list(lanes) == ["Kim Jong-un", "Xi Jinping"]
+    drawn = marks(plot)
+    assert len(drawn) == 3, "a mark per lane and year"
+    span = (view[1] - view[0]).days
+    second = drawn[1]
+    assert percent(second.get("x")) == pytest.approx(366 / span * 100, abs=0.001), "from the start of 2001"
+    assert percent(second.get("width")) == pytest.approx(365 / span * 100, abs=0.001), "to its end"
+    assert abs(float(second.get("y")) + layout.ROW_PX / 2 - (lanes["Xi Jinping"] - 4)) < 0.2, "in its lane"
+    assert [m.get("fill") for m in drawn][1] == layout.COUNT_SHADES[1], "the busiest darkest"
+    assert len({m.get("fill") for m in drawn}) == 3, "a shade per count"
+    counts = [text for text in plot.iter("text") if text.get("class") == "count"]
+    assert [text.text for text in counts] == ["1", "400", "25"]
+    assert counts[1].get("fill") == "#ffffff", "white on the darkest"
+    legend = [text.text for text in plot.iter("text") if text.get("class") == "legend"]
+    assert legend == ["1–400 events per year"], "beside its shades, lightest to darkest"
+
+
+def test_a_count_too_wide_for_its_period_on_a_phone_is_left_to_the_hover():
+    cells = [{"lane": "Kim Jong-un", "start": datetime.date(2000 + i, 1, 1), "count": 1234} for i in range(60)]
+    _, plot = counted(cells)
+    assert len(marks(plot)) == 60
+    assert not [text for text in plot.iter("text") if text.get("class") == "count"]
+
+
+def test_names_in_a_counted_view_are_escaped_once():
+    cells = [{"lane": QUOTED, "start": datetime.date(2000, 1, 1), "count": 3}]
+    html = svg.layout_svg(layout.counted_layout(cells, "year"))
+    assert "Kim&#x27;s &quot;Victory&quot; &lt;b&gt;parade&lt;/b&gt;" in html
+    names, _ = counted(cells)
+    assert names[0].text == QUOTED
+
+
+def test_an_image_of_counts_carries_its_title_summary_credit_and_link():
+    cells = [{"lane": "Kim Jong-un", "start": datetime.date(2000, 1, 1), "count": 7}]
+    image = svg.image_svg(layout.counted_layout(cells, "year"), "Timeline", "1,500 events", "https://x/?a=1&b=2")
+    root = ET.fromstring(image)
+    texts = [text.text for text in root.iter("{http://www.w3.org/2000/svg}text")]
+    for words in ["Timeline", "1,500 events", "https://x/?a=1&b=2", "newsdash", "Kim Jong-un", "7"]:
+        assert words in texts
 
 
 def test_an_empty_view_says_so():
-    _, plot = timeline([])
-    assert not marks(plot)
-    assert [text.text for text in plot.iter("text") if text.get("class") == "note"] == ["No events match this view."]
+    for _, plot in [timeline([]), counted([])]:
+        assert not marks(plot)
+        notes = [text.text for text in plot.iter("text") if text.get("class") == "note"]
+        assert notes == ["No events match this view."]
