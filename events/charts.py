@@ -142,12 +142,13 @@ def today_line(today):
     }
 
 
-def today_note(today):
+def today_note(drawing):
+    """The word "Today" by its line: on the left near the right edge, where it would be cut."""
     return {
         "text": "Today",
-        "x": when(today),
+        "x": when(drawing.today),
         "xref": "x",
-        "xanchor": "left",
+        "xanchor": "right" if layout.late_in(drawing.range, drawing.today) else "left",
         "y": 1,
         "yref": "paper",
         "yanchor": "top",
@@ -209,7 +210,7 @@ def layout_figure(drawing):
     first, last = drawing.range
     if drawing.marks and first <= drawing.today <= last:
         shapes.append(today_line(drawing.today))
-        annotations.append(today_note(drawing.today))
+        annotations.append(today_note(drawing))
     if not drawing.marks:
         note = {"text": "No events match this view.", "showarrow": False, "x": 0.5, "y": 0.5}
         annotations.append(note | {"xref": "paper", "yref": "paper"})
@@ -513,7 +514,7 @@ def density_figure(drawing):
     first, last = drawing.range
     if drawing.cells and first <= drawing.today <= last:
         shapes.append(today_line(drawing.today))
-        annotations.append(today_note(drawing.today))
+        annotations.append(today_note(drawing))
     figure_layout = date_axis_layout(height, layout.BOTTOM_PX)
     figure_layout["xaxis"] |= {"range": [when(first), when(last)], "visible": bool(drawing.cells)}
     figure_layout |= {

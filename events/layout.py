@@ -138,6 +138,12 @@ def day(value):
     return value.toordinal()
 
 
+def late_in(shown, x):
+    """Whether ``x`` lies in the last tenth of the range ``shown``: a word written to its right would be cut."""
+    first, last = shown
+    return x > first + 0.9 * (last - first)
+
+
 def lanes_of(row, lanes):
     if lanes == Lanes.KIND:
         return [row["kind"]]

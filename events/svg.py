@@ -107,7 +107,9 @@ def frame(drawing, at, unit, full, lines=""):
     if first <= drawing.today <= last:
         x = at(drawing.today)
         parts.append(f'<line class="today"{lines} x1="{x:.3f}{unit}" x2="{x:.3f}{unit}" {down}/>')
-        parts.append(f'<text class="today" x="{x:.3f}{unit}" dx="3" y="{layout.TOP_PX + 11}">Today</text>')
+        # Its word on the line's left near the right edge, where there is no room on its right.
+        side = 'dx="-3" text-anchor="end"' if layout.late_in(drawing.range, drawing.today) else 'dx="3"'
+        parts.append(f'<text class="today" x="{x:.3f}{unit}" {side} y="{layout.TOP_PX + 11}">Today</text>')
     return parts
 
 

@@ -1,6 +1,7 @@
 """The server's drawing of a timeline: what a reader sees before plotly.js, from plain rows."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -179,3 +180,12 @@ def test_an_empty_view_says_so():
         assert not marks(plot)
         notes = [text.text for text in plot.iter("text") if text.get("class") == "note"]
         assert notes == ["No events match this view."]
+
+
+@pytest.mark.parametrize(("view_end", "anchor"), [("2026-12-10", "end"), ("2027-12-31", None)])
+def test_today_is_written_where_it_is_not_cut_off(view_end, anchor):
+    rows = [row("parade", "2025-09-03")]
+    view = (datetime.date(2025, 1, 1), datetime.date.fromisoformat(view_end))
+    drawing = layout.timeline_layout(rows, view=view, today=datetime.date(2026, 12, 1))
+    (word,) = re.findall(r'<text class="today"[^>]*>Today</text>', svg.layout_svg(drawing))
+    assert ('text-anchor="end"' in word) == (anchor == "end"), "near the right edge, on the line's left"
