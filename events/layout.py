@@ -228,15 +228,16 @@ def focus(marks, view, today):
 def keep_in_view(marks, shown):
     """A band that crosses the view keeps its marker (and title) inside it: zoomed into
     March 2019, the year 2019's marker would otherwise sit at mid-year, off the chart,
-    leaving a band with nothing to click or read."""
+    leaving a band with nothing to click or read. It moves to the start of the band's part
+    in view, where its title has room on its right."""
     first, last = shown
     inset = (MARK_PX / 2 + 1) * (last - first) / NARROW_PX
     for mark in marks:
         if mark.start == mark.end or mark.end < first or mark.start > last:
             continue
         low, high = max(mark.start, first + inset), min(mark.end, last - inset)
-        if low <= high:
-            mark.x = min(max(mark.x, low), high)
+        if low <= high and not low <= mark.x <= high:
+            mark.x = low
 
 
 def place(marks, lanes_count, span):

@@ -87,7 +87,7 @@ def test_zoomed_into_part_of_a_year_its_band_keeps_its_marker_and_title_in_view(
     view = (datetime.date(2019, 2, 1), datetime.date(2019, 4, 30))
     (mark,) = draw(rows, view=view).marks
     first, last = draw(rows, view=view).range
-    assert first < mark.x < last, "a band crossing the view has its marker inside it"
+    assert first < mark.x < first + (last - first) / 10, "a band crossing the view has its marker inside it, left"
     assert mark.label == "Talks continue"
     assert (mark.start, mark.end) == (day("2019-01-01"), day("2019-12-31")), "the band itself is unchanged"
     (whole,) = draw(rows).marks
