@@ -162,7 +162,7 @@ def generate(n, seed=1959):
                     period_end=dates.period_end(start, precision),
                     place=rng.choice(places) if rng.random() < 0.8 else None,
                     summary=summary,
-                    reported_as=rng.choices(Event.ReportedAs.values, weights=[90, 7, 3])[0],
+                    reported_as=rng.choices(Event.ReportedAs.values, weights=[88, 7, 3, 2])[0],
                     status=Status.PUBLISHED if rng.random() < 0.97 else Status.DRAFT,
                 )
             )

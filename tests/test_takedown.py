@@ -94,7 +94,7 @@ def test_a_withdrawn_event_leaves_every_pinned_view_and_its_page_says_when(reade
         status, body = get(reader, url, as_of=pinned)
         assert status == 200, url
         assert SECRET in body, f"{url} showed it before the withdrawal"
-    assert re.search(r">Kim Jong-un</a>.*?<td>2</td></tr>", get(reader, "/leaders/", as_of=pinned)[1])
+    assert re.search(r">Kim Jong-un</a>.*?<td[^>]*>2</td></tr>", get(reader, "/leaders/", as_of=pinned)[1])
     event.summary = "Edited since the link was made."  # the banner would list an edited event
     event.save()
 
@@ -111,7 +111,7 @@ def test_a_withdrawn_event_leaves_every_pinned_view_and_its_page_says_when(reade
         if "compare" not in url and "q=" not in url:
             assert (status, "Parade in Beijing" in body) == (200, True), url
     # Kim's events in the list of leaders: the other one alone.
-    assert re.search(r">Kim Jong-un</a>.*?<td>1</td></tr>", get(reader, "/leaders/", as_of=pinned)[1])
+    assert re.search(r">Kim Jong-un</a>.*?<td[^>]*>1</td></tr>", get(reader, "/leaders/", as_of=pinned)[1])
     # The seating comparison lost one of its two arrangements.
     assert get(reader, views[-1], as_of=pinned)[0] == 404
     status, body = get(reader, "/events/the-claim/", as_of=pinned)

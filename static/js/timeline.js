@@ -327,7 +327,10 @@
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var close = document.querySelector("#event-panel .panel-body .panel-close a");
-    if (close) close.click();
+    if (!close) return;
+    // A panel just swapped in may not be wired by htmx yet: a plain click would load the whole page.
+    if (window.htmx) window.htmx.process(close);
+    close.click();
   });
 
   function declutterSketches(root) {
