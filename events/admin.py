@@ -441,13 +441,13 @@ def event_is_published(arrangement):
 
 
 def citations_of(form):
-    """The cleaned citations a seat's form keeps: those with a quote, not deleted."""
+    """The cleaned citations a seat's form keeps: those with a quote or a statement, not deleted."""
     kept = []
     for formset in getattr(form, "nested_formsets", []):
         formset.is_valid()
         for citation in formset.forms:
             data = getattr(citation, "cleaned_data", {})
-            if data.get("quote") and not data.get("DELETE"):
+            if (data.get("quote") or data.get("statement")) and not data.get("DELETE"):
                 kept.append(data)
     return kept
 
@@ -780,7 +780,13 @@ def seat_rows(seats):
         seat = form.instance
         seat.leader = leaders.get(seat.leader_id)  # from the one query above, not one per seat
         citations = [
-            {"quote": data["quote"], "source": "the cited source", "stance": data.get("stance")}
+            {
+                "kind": data.get("kind"),
+                "quote": data.get("quote", ""),
+                "statement": data.get("statement", ""),
+                "source": "the cited source",
+                "stance": data.get("stance"),
+            }
             for data in citations_of(form)
         ]
         rows.append(seat.as_row(citations))

@@ -453,3 +453,18 @@ def test_a_possible_event_that_did_not_take_place_says_so_and_who_says(editor_cl
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Did not take place, as reported by" in page
     assert "did not take place</span>" in client.get("/timeline/").content.decode(), "the table tags it"
+
+
+def test_a_published_events_seats_may_rest_on_references_in_our_words(editor_client, people):
+    reported = SourceFactory(full_text="", outlet="Yonhap", url="https://example.org/rostrum")
+    data = event_form(**people, status="published")
+    for i in range(3):
+        data |= {
+            f"arrangements-0-seats-{i}-citations-0-source": reported.pk,
+            f"arrangements-0-seats-{i}-citations-0-kind": "reference",
+            f"arrangements-0-seats-{i}-citations-0-quote": "",
+            f"arrangements-0-seats-{i}-citations-0-statement": "Shows who stood beside Xi on the rostrum.",
+            f"arrangements-0-seats-{i}-citations-0-locator": "photo caption",
+        }
+    assert editor_client.post(ADD_EVENT, data).status_code == 302
+    assert Citation.objects.filter(seat__isnull=False, kind="reference", locator="photo caption").count() == 3
