@@ -68,6 +68,7 @@ def test_a_backup_restored_into_an_empty_database_gives_back_everything(dataset,
     event = Event.objects.get(slug="beijing-military-parade-2025")
     event.title = "Victory Day parade in Beijing"
     event.save()  # a second version in the history
+    citations = Citation.objects.count()
     before = dump(tmp_path / "before.jsonl.gz")
     counts_before = sorted(LaneCount.objects.values_list("lanes", "lane", "year", "count"), key=str)
     histories = Event.history.count()
@@ -80,7 +81,7 @@ def test_a_backup_restored_into_an_empty_database_gives_back_everything(dataset,
     restored = Event.objects.get(slug="beijing-military-parade-2025")
     assert restored.history.first().title == "Victory Day parade in Beijing"
     assert restored.history.last().title != "Victory Day parade in Beijing", "the earlier version is back too"
-    assert Citation.objects.count() == 68
+    assert Citation.objects.count() == citations > 0
     assert sorted(LaneCount.objects.values_list("lanes", "lane", "year", "count"), key=str) == counts_before
 
 
@@ -214,7 +215,7 @@ def losing_writer(monkeypatch):
             write(self, obj)
 
     monkeypatch.setattr(backup.Serializer, "end_object", end_object)
-    return "events.citation: 0 of 68"
+    return f"events.citation: 0 of {Citation.objects.count()}"
 
 
 @pytest.mark.parametrize("fault", [failing_disk, losing_writer])
@@ -253,7 +254,7 @@ def test_a_backup_made_before_as_xml_is_still_restored(dataset, editor_client, t
             "--natural-primary",
             stdout=out,
         )
-    entries = LogEntry.objects.count()
+    entries, citations = LogEntry.objects.count(), Citation.objects.count()
 
     empty_migrated_database()
     call_command("restore", str(tmp_path / "old.xml.gz"))
@@ -261,7 +262,7 @@ def test_a_backup_made_before_as_xml_is_still_restored(dataset, editor_client, t
     assert Country.objects.get(iso_code="KP").name == "DPRK"
     assert LogEntry.objects.filter(user__username="editor", object_repr="DPRK").count() == 1
     assert LogEntry.objects.count() == entries
-    assert Citation.objects.count() == 68
+    assert Citation.objects.count() == citations > 0
 
 
 def test_restore_refuses_a_database_that_is_not_empty(dataset, tmp_path):
@@ -324,10 +325,11 @@ def test_a_restore_renews_the_cached_pages_once_not_for_every_record(dataset, tm
     records (two writes to the shared cache each); once at the end is enough."""
     from events import cache
 
+    citations = Citation.objects.count()
     dump(tmp_path / "backup.jsonl.gz")
     empty_migrated_database()
     renewals = []
     monkeypatch.setattr(cache, "new_version", lambda: renewals.append(1))
     call_command("restore", str(tmp_path / "backup.jsonl.gz"))
-    assert Citation.objects.count() == 68
+    assert Citation.objects.count() == citations > 0
     assert 1 <= len(renewals) <= 2, "readers see the restored data, and the cache is renewed once"

@@ -140,14 +140,15 @@ def positions(figure):
 
 @pytest.mark.django_db
 def test_the_2025_parade_page_draws_the_rostrum_from_either_side(client, dataset):
-    arrangement = SeatingArrangement.objects.get()
+    arrangement = SeatingArrangement.objects.get(event__slug="beijing-military-parade-2025")
     url = "/events/beijing-military-parade-2025/"
     audience = positions(chart(client.get(url), f"seating-figure-{arrangement.pk}"))
     host = positions(chart(client.get(url, {"seating": "host"}), f"seating-figure-{arrangement.pk}"))
     assert audience["Kim Jong-un"] > 0 > audience["Vladimir Putin"]
     assert host["Kim Jong-un"] < 0 < host["Vladimir Putin"]
     content = client.get(url).content.decode()
-    assert "Immediately to Xi Jinping&#x27;s left (the source does not say from whose side)" in content
+    # The reports speak of Xi's own right and left, so the page says so.
+    assert "Immediately to Xi Jinping&#x27;s left (as Xi Jinping faces the audience)" in content
     assert 'aria-current="true">as the audience sees it</a>' in content
 
 

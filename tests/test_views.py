@@ -111,7 +111,17 @@ def test_event_page_queries_do_not_grow_with_participants_and_seats(client):
     assert few == many == 10  # the participants' offices read once, for their titles at the time
 
 
-@pytest.mark.parametrize("path", ["/timeline/", "/", "/leaders/kim-jong-un/", "/embed/timeline/"])
+# The whole story is too crowded to draw mark by mark (it is counted per period until zoomed):
+# the timeline and the embed are opened on views the shipped data draws one by one.
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/timeline/?view=2025-08-25..2025-09-10",
+        "/",
+        "/leaders/kim-jong-un/",
+        "/embed/timeline/?leader=kim-il-sung",
+    ],
+)
 def test_the_server_draws_each_timeline_before_any_javascript(client, dataset, path):
     """Every event in the range the chart opens on is a mark in the page's own SVG, one per lane it
     sits in, as plotly.js would draw."""
