@@ -98,6 +98,7 @@ class Layout:
     today: float
     keys: list = field(default_factory=list)  # the KEYS the marks use
     shapes: list = field(default_factory=list)  # the precisions drawn, in SHAPES' order
+    hidden: list = field(default_factory=list)  # marks of lanes with nothing in view, not drawn
 
     @property
     def crowded(self):
@@ -131,7 +132,8 @@ class Layout:
     def outside(self):
         """The marks the view's range leaves out, before it and after it."""
         first, last = self.range
-        return [m for m in self.marks if m.end < first], [m for m in self.marks if m.start > last]
+        every = self.marks + self.hidden
+        return [m for m in every if m.end < first], [m for m in every if m.start > last]
 
 
 def day(value):
@@ -200,20 +202,22 @@ def focus(marks, view, today):
         return float(day(view[0])), float(day(view[1]))
     if not marks:
         return today - 365.0, today + 30.0
-    xs = sorted(m.x for m in marks)
+    xs = sorted({m.slug: m.x for m in marks}.values())  # an event once, in however many lanes
     low, high = 0, len(xs) - 1
 
     def far(gap, rest):
         return gap > 2 * rest and gap > 365
 
-    # At most a tenth of the events, from either end, and never down to fewer than four.
-    for _ in range(len(xs) // 10):
-        if high - low >= 4 and far(xs[low + 1] - xs[low], xs[high] - xs[low + 1]):
-            low += 1
-        elif high - low >= 4 and far(xs[high] - xs[high - 1], xs[high - 1] - xs[low]):
-            high -= 1
-        else:
-            break
+    # At most a tenth of the events, from either end (a group of them, such as a 1958 visit
+    # and the 1959 parade, as well as one alone), and never down to fewer than four.
+    limit = len(xs) // 10
+    for k in range(1, limit + 1):
+        if high - k >= 3 and far(xs[k] - xs[k - 1], xs[high] - xs[k]):
+            low = k
+    for k in range(1, limit - low + 1):
+        end = len(xs) - 1 - k
+        if end - low >= 3 and far(xs[end + 1] - xs[end], xs[end] - xs[low]):
+            high = end
     kept = [m for m in marks if xs[low] <= m.x <= xs[high]]
     first, last = min(m.start for m in kept), max(m.end for m in kept)
     pad = max(45.0, (last - first) / 25)
@@ -238,6 +242,25 @@ def keep_in_view(marks, shown):
         low, high = max(mark.start, first + inset), min(mark.end, last - inset)
         if low <= high and not low <= mark.x <= high:
             mark.x = low
+
+
+def lanes_in_view(marks, order, shown):
+    """The lanes with a mark in the range ``shown``, and their marks; the other marks apart.
+    Fifteen leaders on the 1959 rostrum would otherwise open the default view as fifteen
+    empty lanes above the events in view (the page says what lies outside it)."""
+    first, last = shown
+    seen = sorted({mark.lane for mark in marks if mark.end >= first and mark.start <= last})
+    if len(seen) == len(order):
+        return marks, order, []
+    index = {old: new for new, old in enumerate(seen)}
+    kept, hidden = [], []
+    for mark in marks:
+        if mark.lane in index:
+            mark.lane = index[mark.lane]
+            kept.append(mark)
+        else:
+            hidden.append(mark)
+    return kept, [order[i] for i in seen], hidden
 
 
 def place(marks, lanes_count, span):
@@ -313,6 +336,9 @@ def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):
             )
     today = float(day(today or datetime.date.today()))
     shown = focus(marks, view, today)
+    extent = (min((m.start for m in marks), default=shown[0]), max((m.end for m in marks), default=shown[1]))
+    # A link's view has only its own events (events.explorer); the range a view opens on may leave some out.
+    marks, order, hidden = lanes_in_view(marks, order, shown) if view is None else (marks, order, [])
     keep_in_view(marks, shown)
     per_lane = place(marks, len(order), max(shown[1] - shown[0], 1))
     first = 0
@@ -322,7 +348,6 @@ def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):
         first += rows_count
     keys = {m.key for m in marks} | ({"hollow"} if any(m.hollow for m in marks) else set())
     precisions = {m.precision for m in marks}
-    extent = (min((m.start for m in marks), default=shown[0]), max((m.end for m in marks), default=shown[1]))
     return Layout(
         lanes=lane_list,
         marks=marks,
@@ -331,6 +356,7 @@ def timeline_layout(rows, lanes=Lanes.LEADER, view=None, today=None):
         today=today,
         keys=[key for key in KEYS if key in keys],
         shapes=[precision for precision in SHAPES if precision in precisions],
+        hidden=hidden,
     )
 
 

@@ -71,6 +71,24 @@ def test_the_view_opens_where_the_events_are_and_says_what_it_leaves_out():
     assert drawing.extent[0] == day("1959-01-01")
 
 
+def test_a_group_of_early_events_with_many_participants_is_left_out_and_their_empty_lanes_too():
+    """A 1958 visit and the 1959 parade with fifteen on its rostrum, before 2011-2025: the view
+    opens on 2011-2025, without fifteen empty lanes above it, and says what it leaves out."""
+    rostrum = [f"Guest {i}" for i in range(15)]
+    rows = [row("visit", "1958-03-27", leaders=["Guest 0"]), row("1959", "1959-10-01", leaders=rostrum)]
+    later = [(year, month) for year in range(2011, 2026) for month in (3, 9)]
+    rows += [row(f"e{y}-{m}", f"{y}-{m:02}-01", leaders=["Kim Jong-un", "Xi Jinping"]) for y, m in later]
+    drawing = draw(rows)
+    assert drawing.range[0] > day("2010-01-01"), "the group is left out, not only the one furthest"
+    assert [lane.name for lane in drawing.lanes] == ["Kim Jong-un", "Xi Jinping"]
+    assert {mark.slug for mark in drawing.marks} == {f"e{y}-{m}" for y, m in later}
+    before, _ = drawing.outside
+    assert {mark.slug for mark in before} == {"visit", "1959"}
+    assert drawing.extent[0] == day("1958-03-27"), "all dates are still a link away"
+    shown = draw(rows, view=(datetime.date(1950, 1, 1), datetime.date(2030, 1, 1)))
+    assert len(shown.lanes) == 17, "asked for all dates, every lane"
+
+
 def test_a_few_events_close_together_are_all_in_view():
     rows = [row("a", "2025-05-01", "2025-05-31", precision="month"), row("b", "2025-09-03"), row("c", "2025-11-01")]
     drawing = draw(rows)
