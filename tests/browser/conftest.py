@@ -71,3 +71,10 @@ def csp_violations(page):
             'Content Security Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + ')'));"""
     )
     return reported
+
+
+def title_of(slug):
+    """An event's title as the shipped dataset has it (the tests need not repeat it)."""
+    from events.models import Event
+
+    return Event.objects.get(slug=slug).title

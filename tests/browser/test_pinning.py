@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from events.models import Event
 
+from .conftest import title_of
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PINNED = r"as_of=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"
@@ -39,7 +41,7 @@ def test_a_copied_citable_link_shows_the_view_as_it_was(browser, site):
     expect(later.locator("#view-summary")).to_have_text(re.compile(r"^1 event, 1959,"))
     expect(later.get_by_role("status").filter(has_text="Since this link was made")).to_contain_text("1 date corrected")
     later.get_by_text("What changed").click()
-    expect(later.get_by_text("1959 → 1960")).to_be_visible()
+    expect(later.get_by_text(re.compile(r"1959 → .*1960"))).to_be_visible()
     later.get_by_role("link", name="See the current version").click()
     expect(later.locator("#view-summary")).to_have_text(re.compile(r"^1 event, 1960,"))
     context.close()
@@ -54,7 +56,7 @@ def test_an_embed_keeps_its_open_event_and_shares_the_full_page(browser, site):
         "() => document.getElementById('timeline-chart').emit('plotly_click',"
         " {points: [{customdata: 'beijing-military-parade-1959'}]})"
     )
-    expect(page.locator("#panel-title")).to_contain_text("Kim Il-sung attends a military parade")
+    expect(page.locator("#panel-title")).to_contain_text(title_of("beijing-military-parade-1959"))
     expect(page).to_have_url(re.compile(r"/embed/timeline/\?.*event=beijing-military-parade-1959"))
     full = f"{site}/timeline/?leader=kim-il-sung&event=beijing-military-parade-1959"
     expect(page.get_by_role("link", name="Open in newsdash")).to_have_attribute("href", full)

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..factories import EventFactory, LeaderFactory, ParticipationFactory
+from .conftest import title_of
 from .test_chart_edges import drawn_events, press
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -112,11 +113,9 @@ def test_a_tap_on_a_mark_opens_its_event_at_once_on_a_phone(browser, site):
     context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True)
     page = context.new_page()
     page.goto(f"{site}/timeline/")
-    mark = page.locator('#timeline-chart .chart-static .mark[data-slug="kim-jong-un-beijing-visit-2019"]')
+    mark = page.locator('#timeline-chart .chart-static .mark[data-slug="kim-jong-un-beijing-visit-2019"]').first
     mark.tap()
-    expect(page.locator("#panel-title")).to_have_text(
-        "Kim Jong-un visits Beijing for the 70th anniversary of diplomatic ties"
-    )
+    expect(page.locator("#panel-title")).to_have_text(title_of("kim-jong-un-beijing-visit-2019"))
     assert "event=kim-jong-un-beijing-visit-2019" in page.url
     table = page.locator(".table-scroll")
     assert page.evaluate("element => element.scrollWidth <= element.clientWidth", table.element_handle()), (
@@ -134,7 +133,7 @@ def test_the_open_event_stands_out_and_escape_closes_it_back_to_where_it_was_ope
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{site}/timeline/")
     page.wait_for_function("() => document.querySelector('#timeline-chart')._fullLayout")
-    link = page.get_by_role("link", name="Kim Jong-un visits Beijing for the 70th anniversary of diplomatic ties")
+    link = page.get_by_role("link", name=title_of("kim-jong-un-beijing-visit-2019"))
     link.click()
     expect(page.locator("#panel-title")).to_be_focused()
     selected = page.evaluate(
@@ -142,7 +141,7 @@ def test_the_open_event_stands_out_and_escape_closes_it_back_to_where_it_was_ope
         ".filter(trace => trace.selectedpoints && trace.selectedpoints.length)"
         ".flatMap(trace => trace.selectedpoints.map(i => trace.customdata[i]))"
     )
-    assert selected == ["kim-jong-un-beijing-visit-2019"], "the open event is marked on the chart"
+    assert set(selected) == {"kim-jong-un-beijing-visit-2019"}, "the open event is marked on the chart, in each lane"
     page.keyboard.press("Escape")
     expect(page.locator("#event-panel .panel-hint")).to_be_visible()
     expect(link).to_be_focused()
