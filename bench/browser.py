@@ -58,11 +58,13 @@ PEER_RUNS = 3
 SLOW_MS = 20_000  # a peer's first run slower than this is its only run
 DRAWN = {
     # The server's drawing (events/svg.py) is on screen before plotly.js has loaded; plotly.js then draws over it.
-    "newsdash": "#timeline-chart .chart-static .mark, #timeline-chart .scatterlayer .point",
+    "newsdash": "#timeline-chart .chart-static .mark, "
+    "#timeline-chart .scatterlayer .point, #timeline-chart .barlayer .point",
     "vis-timeline": "#timeline .vis-item",
     "TimelineJS": "#timeline .tl-timenav .tl-timemarker",
 }
-INTERACTIVE = "#timeline-chart .scatterlayer .point"  # plotly.js has drawn: hover, click and zoom work
+# plotly.js has drawn (events one by one, or counts as bars): hover, click and zoom work
+INTERACTIVE = "#timeline-chart .scatterlayer .point, #timeline-chart .barlayer .point"
 PEERS = {"vis-timeline": "vis-timeline.html", "TimelineJS": "timelinejs.html"}
 PEER_PACKAGES = {"vis-timeline": "vis-timeline", "TimelineJS": "@knight-lab/timelinejs"}
 NODE_MODULES = ROOT / "node_modules"
