@@ -228,6 +228,11 @@ class HistoryAdmin(CheckedAutocomplete, SimpleHistoryAdmin, nested_admin.NestedM
 class ExplainedFormSet(nested_admin.formsets.NestedInlineFormSet):
     """Rows that repeat each other are explained with the constraint's own message."""
 
+    def kept(self):
+        """The forms a save keeps: filled in or saved before, and not deleted."""
+        filled = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        return [form for form in filled if not self._should_delete_form(form)]
+
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.constraints:
             if isinstance(constraint, UniqueConstraint) and set(constraint.fields) == set(unique_check):
@@ -287,7 +292,7 @@ class CitationInline(CheckedAutocomplete, nested_admin.NestedStackedInline):
     fields = [("source", "kind", "stance"), "quote", ("statement", "locator"), "note"]
 
 
-class EventCitationFormSet(nested_admin.formsets.NestedInlineFormSet):
+class EventCitationFormSet(ExplainedFormSet):
     """An event's citations, read with the event the form is saving: a published event
     has at least one, and an outcome (took place, did not) of an event reported as
     scheduled or possible rests on a citation that settles it."""
@@ -295,11 +300,7 @@ class EventCitationFormSet(nested_admin.formsets.NestedInlineFormSet):
     def clean(self):
         super().clean()
         event = self.instance
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and (form.instance.pk or form.has_changed())
-        ]
+        kept = self.kept()
         if event.status == Status.PUBLISHED and not kept:
             raise forms.ValidationError(
                 "A published event needs a source: add a citation here, or keep the event as a draft."
@@ -455,11 +456,6 @@ def citations_of(form):
 class SeatFormSet(ExplainedFormSet):
     """The seats of an arrangement, checked as a save checks them; the admin's live preview
     reads and checks the posted seats through this formset too."""
-
-    def kept(self):
-        """The seat forms a save keeps: filled in or saved before, and not deleted."""
-        seats = [form for form in self.forms if form.has_changed() or form.instance.pk]
-        return [form for form in seats if not self._should_delete_form(form)]
 
     def uncited(self):
         """Who sits in a kept seat without a citation."""

@@ -45,9 +45,11 @@ def overview_of(query, result):
     """The strip under the chart (events.overview): the query's events over all their dates,
     with a window over the range in view. A view of all dates has counted them already;
     a zoomed one counts them once per filter, however it is zoomed."""
-    unit, counted = result["periods"] or cached(
-        "overview", whole(query).params(), lambda: counted_periods(whole(query)), query.moment
-    )
+    if result["periods"]:
+        unit, counted = result["periods"]
+    else:
+        everything = whole(query)
+        unit, counted = cached("overview", everything.params(), lambda: counted_periods(everything), query.moment)
     return overview.strip(counted, unit, result["range"])
 
 

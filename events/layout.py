@@ -15,7 +15,7 @@ collide (static/js/timeline.js), as it does when the reader zooms out.
 import datetime
 from dataclasses import dataclass, field
 
-from .dates import Precision, Qualifier, period_end
+from .dates import Precision, Qualifier, normalise, period_end
 from .lanes import Lanes
 
 NO_LANE = {Lanes.LEADER: "No leader named", Lanes.COUNTRY: "No country named", Lanes.KIND: "Other"}
@@ -291,10 +291,6 @@ def place(marks, lanes_count, span):
     return [max(len(rows), 1) for rows in ends]
 
 
-def period_start(date, unit):
-    return {"year": date.replace(month=1, day=1), "month": date.replace(day=1), "day": date}[unit]
-
-
 def count_cells(rows, lanes, unit):
     """The rows counted per lane and period (``unit``: day, month or year), as
     ``EventQuerySet.density`` counts them in the database, for a view whose rows are read
@@ -302,7 +298,7 @@ def count_cells(rows, lanes, unit):
     order = lane_order(rows, lanes)
     drawn, tally = set(order), {}
     for row in rows:
-        start = period_start(row["start"], unit)
+        start = normalise(row["start"], unit)  # a unit is named as a precision is
         for lane in lanes_in(row, lanes, drawn):
             tally[lane, start] = tally.get((lane, start), 0) + 1
     position = {lane: i for i, lane in enumerate(order)}

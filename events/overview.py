@@ -11,6 +11,7 @@ the window.
 import datetime
 from dataclasses import dataclass
 
+from .dates import period_end  # a unit (day, month, year) is named as a precision is
 from .svg import ticks
 
 MIN_BAR = 0.5  # percent: a period with one event is still a bar a reader sees
@@ -58,15 +59,6 @@ class Strip:
         if first.year == last.year:
             return f"{first:%-d %B} to {last:%-d %B %Y}"
         return f"{first:%B %Y} to {last:%B %Y}"
-
-
-def period_end(start, unit):
-    """The last day of the period that begins on ``start`` (December 9999's is the calendar's)."""
-    if unit == "day":
-        return start
-    if unit == "year" or start.month == 12:
-        return start.replace(month=12, day=31)
-    return start.replace(month=start.month + 1, day=1) - datetime.timedelta(days=1)
 
 
 def periods(cells):

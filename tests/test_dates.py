@@ -42,3 +42,9 @@ def test_normalise_keeps_a_year_from_looking_like_a_day():
     assert dates.normalise(datetime.date(1959, 10, 1), Precision.YEAR) == datetime.date(1959, 1, 1)
     assert dates.normalise(datetime.date(2011, 12, 17), Precision.MONTH) == datetime.date(2011, 12, 1)
     assert dates.normalise(datetime.date(2025, 9, 3), Precision.DAY) == datetime.date(2025, 9, 3)
+
+
+def test_the_calendars_last_period_ends_on_its_last_day():
+    assert dates.period_end(datetime.date(9999, 1, 1), "year") == datetime.date.max
+    assert dates.period_end(datetime.date(9999, 12, 1), "month") == datetime.date.max
+    assert dates.period_end(datetime.date(2024, 2, 1), "month") == datetime.date(2024, 2, 29)

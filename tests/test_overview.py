@@ -65,9 +65,3 @@ def test_counts_of_several_lanes_sum_per_period():
         {"lane": "Parade", "start": datetime.date(1959, 1, 1), "count": 1},
     ]
     assert overview.periods(cells) == [(datetime.date(1959, 1, 1), 1), (datetime.date(2025, 1, 1), 3)]
-
-
-def test_the_calendars_last_period_ends_on_its_last_day():
-    assert overview.period_end(datetime.date(9999, 1, 1), "year") == datetime.date.max
-    assert overview.period_end(datetime.date(9999, 12, 1), "month") == datetime.date.max
-    assert overview.period_end(datetime.date(2024, 2, 1), "month") == datetime.date(2024, 2, 29)
